@@ -1,0 +1,157 @@
+/* socks6d's configuration: what the config file (socks6d.conf(5)) says,
+   as one immutable value.  A reload parses a new one and swaps it in; live
+   sessions keep a reference to the one they started with.
+
+   Copyright (C) 2026 The socks6 authors.
+   This file is part of socks6, free software under the GNU GPL v3 or
+   later; see COPYING.  */
+
+#ifndef SOCKS6D_CONFIG_H
+#define SOCKS6D_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "addr.h"
+
+/* Where a parse error was found, for "FILE:LINE: message".  */
+struct config_error
+{
+  char *file;
+  unsigned int line;
+  char *message;                /* translated */
+};
+
+/* An address prefix: 10.0.0.0/8, ::1/128, or "any".  */
+struct config_prefix
+{
+  int family;                   /* AF_INET, AF_INET6, or AF_UNSPEC for any */
+  unsigned char addr[16];
+  unsigned int bits;
+};
+
+enum rule_action
+{
+  RULE_ALLOW,
+  RULE_DENY
+};
+
+/* Bits for config_rule.commands.  */
+enum
+{
+  RULE_CMD_CONNECT = 1 << 0,
+  RULE_CMD_BIND = 1 << 1,
+  RULE_CMD_UDP = 1 << 2,
+  RULE_CMD_RESOLVE = 1 << 3,    /* RESOLVE and RESOLVE_PTR */
+  RULE_CMD_ALL = 0xF
+};
+
+/* One "allow"/"deny" line.  A field left unset matches everything.  */
+struct config_rule
+{
+  enum rule_action action;
+  unsigned int line;            /* for logs: "rule at line N" */
+  struct config_prefix *clients;        /* client prefixes, any one matches */
+  size_t n_clients;
+  char **users;                 /* user names; NULL = any (incl. none) */
+  size_t n_users;
+  unsigned int commands;        /* RULE_CMD_* mask; 0 = all */
+  struct config_prefix *dst_prefixes;   /* destination address prefixes */
+  size_t n_dst_prefixes;
+  char **dst_suffixes;          /* destination name suffixes, ".example" */
+  size_t n_dst_suffixes;
+  uint16_t port_lo, port_hi;    /* 0,0 = any port */
+};
+
+enum resolve_policy
+{
+  RESOLVE_HAPPY_EYEBALLS,       /* RFC 8305, IPv6 first (the default) */
+  RESOLVE_PREFER_IPV6,
+  RESOLVE_PREFER_IPV4,
+  RESOLVE_IPV4_ONLY,
+  RESOLVE_IPV6_ONLY
+};
+
+/* Authentication methods accepted, in the server's preference order.  */
+enum
+{
+  AUTH_NONE = 1 << 0,
+  AUTH_USERPASS = 1 << 1
+};
+
+struct config
+{
+  unsigned int refcount;        /* config_ref / config_unref */
+  char *file;                   /* path parsed, or NULL for the defaults */
+
+  struct socks6_addr *listen;   /* addresses to listen on (type IPv4/IPv6) */
+  size_t n_listen;
+
+  unsigned int auth_methods;    /* AUTH_* mask */
+  char *password_file;          /* "user:crypt-hash" lines, or NULL */
+  char *pam_service;            /* PAM service name, or NULL for no PAM */
+
+  struct config_rule *rules;    /* first match wins */
+  size_t n_rules;
+
+  enum resolve_policy resolve_policy;
+  unsigned int happy_eyeballs_delay_ms; /* 250 by default */
+
+  unsigned int max_sessions;            /* 0 = unlimited */
+  unsigned int max_sessions_per_client; /* 0 = unlimited */
+  unsigned int handshake_timeout_ms;
+  unsigned int resolve_timeout_ms;
+  unsigned int connect_timeout_ms;
+  unsigned int idle_timeout_ms;         /* relay idle; 0 = none */
+  unsigned int drain_timeout_ms;        /* SIGTERM drain bound */
+
+  unsigned int workers;         /* event loops; 0 = one per core */
+  char *user;                   /* drop privileges to this user, or NULL */
+  char *pid_file;               /* or NULL */
+  char *log_target;             /* "stderr", "syslog", or a file path */
+};
+
+/* Return the embedded defaults (no file): listen on 127.0.0.1:1080 and
+   [::1]:1080, no authentication, allow loopback clients, deny others.
+   NULL only when out of memory.  */
+extern struct config *config_defaults (void);
+
+/* Parse FILE.  On success return the config.  On failure return NULL and
+   set *ERRORS to an array of *N_ERRORS errors, every one found in one pass
+   (free with config_errors_free).  Checks beyond syntax: a non-loopback
+   listener needs authentication or a client rule that restricts who may
+   use it ("no accidental open relay").  */
+extern struct config *config_load (const char *file,
+                                   struct config_error **errors,
+                                   size_t *n_errors);
+
+extern void config_errors_free (struct config_error *errors, size_t n);
+extern struct config *config_ref (struct config *config);
+extern void config_unref (struct config *config);
+
+/* Print CONFIG in config file syntax (for "socks6d -t -v" and tests).  */
+extern void config_print (const struct config *config, FILE *out);
+
+/* Decide a request.  CLIENT is the client's address, USER the
+   authenticated user name or NULL, COMMAND the SOCKS 5 command octet, DST
+   the destination as requested (a name is matched against suffixes and,
+   once resolved, again as an address by calling this with the address).
+   Return the matching rule, or NULL when no rule matched; the caller
+   applies the default (deny for non-loopback clients, allow for loopback
+   ones).  */
+extern const struct config_rule *config_match_rule (const struct config *config,
+                                                    const struct socks6_addr *client,
+                                                    const char *user,
+                                                    uint8_t command,
+                                                    const struct socks6_addr *dst);
+
+/* Whether the request is allowed, applying the default when no rule
+   matches.  */
+extern bool config_request_allowed (const struct config *config,
+                                    const struct socks6_addr *client,
+                                    const char *user, uint8_t command,
+                                    const struct socks6_addr *dst);
+
+#endif /* SOCKS6D_CONFIG_H */
