@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 #include "addr.h"
-#include "error.h"
+#include "errcode.h"
 
 /* Flags for socks6_name_to_wire.  */
 enum
@@ -33,10 +33,16 @@ extern int socks6_name_to_wire (const char *input, int flags,
                                 char out[SOCKS6_NAME_MAX + 1],
                                 size_t *out_len);
 
+/* Longest text socks6_name_to_display can produce, with its NUL: every
+   octet escaped as \xHH (a U-label is never longer than that).  */
+#define SOCKS6_NAME_DISPLAY_MAX (4 * SOCKS6_NAME_MAX + 1)
+
 /* Convert WIRE (LEN octets, as received) to a readable UTF-8 form for
    display (U-labels where the A-labels are valid, otherwise the octets with
    unprintable ones escaped as \xHH) into OUT of SIZE bytes.  Never fails
-   on bad input; returns SOCKS6_OK or SOCKS6_E_SPACE.  */
+   on bad input; returns SOCKS6_OK or SOCKS6_E_SPACE (OUT then holds
+   what fitted, NUL-terminated).  SOCKS6_NAME_DISPLAY_MAX is always
+   enough.  */
 extern int socks6_name_to_display (const char *wire, size_t len,
                                    char *out, size_t size);
 

@@ -10,7 +10,7 @@
      SOCKS6_AGAIN  the message is incomplete; *CONSUMED is set to the
                    smallest total length that could complete it, so the
                    caller knows how many more bytes to wait for;
-     < 0           a SOCKS6_E_* protocol error (see error.h).
+     < 0           a SOCKS6_E_* protocol error (see errcode.h).
    Encoders write into a caller buffer and return the number of bytes
    written, or a negative SOCKS6_E_* code (SOCKS6_E_SPACE when the buffer is
    too small).
@@ -27,7 +27,7 @@
 #include <sys/types.h>
 
 #include "addr.h"
-#include "error.h"
+#include "errcode.h"
 
 #define SOCKS5_VERSION 0x05
 #define SOCKS5_USERPASS_VERSION 0x01

@@ -9,8 +9,8 @@
    This file is part of socks6, free software under the GNU GPL v3 or
    later; see COPYING.  */
 
-#ifndef SOCKS6_ERROR_H
-#define SOCKS6_ERROR_H
+#ifndef SOCKS6_ERRCODE_H
+#define SOCKS6_ERRCODE_H
 
 /* Decoders return SOCKS6_OK when a whole message was decoded,
    SOCKS6_AGAIN when more input is needed, or a negative SOCKS6_E_* code.  */
@@ -49,4 +49,4 @@ enum socks6_error
 /* Return the translated description of CODE, never NULL.  */
 extern const char *socks6_strerror (int code);
 
-#endif /* SOCKS6_ERROR_H */
+#endif /* SOCKS6_ERRCODE_H */
