@@ -5,7 +5,7 @@
 ## later; see COPYING.
 
 DEJATOOL = libsocks6 socks6d socksify socks6-probe
-RUNTESTDEFAULTFLAGS = --srcdir $$srcdir/testsuite
+RUNTESTDEFAULTFLAGS = --tool $$tool --srcdir $$srcdir/testsuite
 # Programs the tests run, by the path they have in the build tree.
 EXTRA_DEJAGNU_SITE_CONFIG = testsuite/site-extra.exp
 CLEANFILES += testsuite/site-extra.exp

@@ -16,6 +16,9 @@
 
 #include "addr.h"
 
+/* Port of a "listen" address written without one, and of the defaults.  */
+#define CONFIG_DEFAULT_PORT 1080
+
 /* Where a parse error was found, for "FILE:LINE: message".  */
 struct config_error
 {
@@ -60,7 +63,10 @@ struct config_rule
   unsigned int commands;        /* RULE_CMD_* mask; 0 = all */
   struct config_prefix *dst_prefixes;   /* destination address prefixes */
   size_t n_dst_prefixes;
-  char **dst_suffixes;          /* destination name suffixes, ".example" */
+  char **dst_suffixes;          /* destination names: ".example.com" (that
+                                   domain and every name under it) or
+                                   "host.example.com" (that name only);
+                                   A-labels, lower case, no trailing dot */
   size_t n_dst_suffixes;
   uint16_t port_lo, port_hi;    /* 0,0 = any port */
 };
@@ -128,6 +134,21 @@ extern struct config *config_load (const char *file,
                                    size_t *n_errors);
 
 extern void config_errors_free (struct config_error *errors, size_t n);
+
+/* Write each error as "FILE:LINE: message" (or "FILE: message" when the
+   error is about the whole file, LINE 0) on its own line to OUT.  */
+extern void config_errors_print (const struct config_error *errors,
+                                 size_t n, FILE *out);
+
+/* Write the listen address ADDR as "1.2.3.4:1080" or "[::1]:1080" into BUF
+   of SIZE bytes (SOCKS6_ADDR_TEXT_MAX is enough).  Return the length, or
+   -1 if it did not fit.  */
+extern int config_format_listen (const struct socks6_addr *addr, char *buf,
+                                 size_t size);
+
+/* True for 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104: the clients that
+   the default rule allows, and the listeners that need no rule.  */
+extern bool config_addr_is_loopback (const struct socks6_addr *addr);
 extern struct config *config_ref (struct config *config);
 extern void config_unref (struct config *config);
 
@@ -136,11 +157,18 @@ extern void config_print (const struct config *config, FILE *out);
 
 /* Decide a request.  CLIENT is the client's address, USER the
    authenticated user name or NULL, COMMAND the SOCKS 5 command octet, DST
-   the destination as requested (a name is matched against suffixes and,
-   once resolved, again as an address by calling this with the address).
-   Return the matching rule, or NULL when no rule matched; the caller
-   applies the default (deny for non-loopback clients, allow for loopback
-   ones).  */
+   the destination as requested.  A rule's "to" entries are matched by
+   kind: a name DST against its names and suffixes, an address DST against
+   its prefixes ("to any" matches both).  Return the first matching rule,
+   or NULL when no rule matched; the caller applies the default (deny for
+   non-loopback clients, allow for loopback ones).
+
+   For a name, this is the check before resolving: a rule whose "to"
+   clause lists only prefixes does not match yet.  Once the name is
+   resolved, decide again with config_match_rule_resolved, which sees both
+   the name and the address, so that "allow to .example.com" still allows
+   the addresses example.com resolves to and "deny to 10.0.0.0/8" still
+   denies a name that resolves into 10/8.  */
 extern const struct config_rule *config_match_rule (const struct config *config,
                                                     const struct socks6_addr *client,
                                                     const char *user,
@@ -148,10 +176,33 @@ extern const struct config_rule *config_match_rule (const struct config *config,
                                                     const struct socks6_addr *dst);
 
 /* Whether the request is allowed, applying the default when no rule
-   matches.  */
+   matches.  For a name DST, this is the check before resolving, and it is
+   false only when the request is denied whatever the name resolves to: a
+   rule that would allow some of its addresses ("allow to 10.0.0.0/8")
+   leaves the decision to config_request_allowed_resolved.  */
 extern bool config_request_allowed (const struct config *config,
                                     const struct socks6_addr *client,
                                     const char *user, uint8_t command,
                                     const struct socks6_addr *dst);
+
+/* Decide a request for the name NAME (type SOCKS6_ADDR_NAME, its port the
+   requested one) once it resolved to ADDR (an IPv4 or IPv6 address): a
+   "to" clause matches when NAME matches one of its names or suffixes or
+   ADDR falls in one of its prefixes.  Call it for each address before
+   connecting to it.  Return the first matching rule, or NULL.  */
+extern const struct config_rule *
+config_match_rule_resolved (const struct config *config,
+                            const struct socks6_addr *client,
+                            const char *user, uint8_t command,
+                            const struct socks6_addr *name,
+                            const struct socks6_addr *addr);
+
+/* config_request_allowed for a resolved name, with the default applied.  */
+extern bool config_request_allowed_resolved (const struct config *config,
+                                             const struct socks6_addr *client,
+                                             const char *user,
+                                             uint8_t command,
+                                             const struct socks6_addr *name,
+                                             const struct socks6_addr *addr);
 
 #endif /* SOCKS6D_CONFIG_H */

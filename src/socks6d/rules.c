@@ -1,0 +1,292 @@
+/* socks6d's access rules: which rule of the configuration decides a
+   request, and the default when none does (allow loopback clients, deny
+   the others).  The rules are parsed by config.c; see socks6d.conf(5) for
+   their meaning.
+
+   Copyright (C) 2026 The socks6 authors.
+   This file is part of socks6, free software under the GNU GPL v3 or
+   later; see COPYING.  */
+
+#include <config.h>
+
+#include "config.h"
+
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "socks5.h"
+
+/* How a rule's "to" clause relates to a destination.  */
+enum rules_to_match
+{
+  TO_NO,
+  TO_YES,
+  TO_UNKNOWN                    /* a name not resolved yet, and prefixes */
+};
+
+static const unsigned char rules_v4mapped[12] = {
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+};
+
+bool
+config_addr_is_loopback (const struct socks6_addr *addr)
+{
+  static const unsigned char v6_loopback[16] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
+  };
+
+  switch (addr->type)
+    {
+    case SOCKS6_ADDR_IPV4:
+      return addr->u.ipv4[0] == 127;
+    case SOCKS6_ADDR_IPV6:
+      return memcmp (addr->u.ipv6, v6_loopback, 16) == 0
+             || (memcmp (addr->u.ipv6, rules_v4mapped, 12) == 0
+                 && addr->u.ipv6[12] == 127);
+    default:
+      return false;
+    }
+}
+
+/* Whether the first BITS bits of A and B are equal.  */
+static bool
+rules_bits_equal (const unsigned char *a, const unsigned char *b,
+                  unsigned int bits)
+{
+  unsigned int bytes = bits / 8, rest = bits % 8;
+
+  if (memcmp (a, b, bytes) != 0)
+    return false;
+  return rest == 0 || ((a[bytes] ^ b[bytes]) & (0xff00 >> rest) & 0xff) == 0;
+}
+
+/* Whether ADDR falls in PREFIX.  An IPv4-mapped IPv6 address (a client of
+   a dual-stack socket) also matches the IPv4 prefixes, since that is the
+   address the administrator knows it by.  */
+static bool
+rules_prefix_match (const struct config_prefix *prefix,
+                    const struct socks6_addr *addr)
+{
+  if (prefix->family == AF_UNSPEC)
+    return true;
+  if (addr->type == SOCKS6_ADDR_IPV4)
+    return prefix->family == AF_INET
+           && rules_bits_equal (prefix->addr, addr->u.ipv4, prefix->bits);
+  if (addr->type != SOCKS6_ADDR_IPV6)
+    return false;
+  if (prefix->family == AF_INET6)
+    return rules_bits_equal (prefix->addr, addr->u.ipv6, prefix->bits);
+  return memcmp (addr->u.ipv6, rules_v4mapped, 12) == 0
+         && rules_bits_equal (prefix->addr, addr->u.ipv6 + 12, prefix->bits);
+}
+
+static bool
+rules_any_prefix_match (const struct config_prefix *prefixes, size_t n,
+                        const struct socks6_addr *addr)
+{
+  for (size_t i = 0; i < n; i++)
+    if (rules_prefix_match (&prefixes[i], addr))
+      return true;
+  return false;
+}
+
+/* Whether the name NAME (LEN octets, trailing dot already removed)
+   matches ENTRY: ".example.com" matches example.com and every name under
+   it, "example.com" only itself; case does not matter.  */
+static bool
+rules_name_match (const char *entry, const char *name, size_t len)
+{
+  size_t entry_len;
+
+  if (entry[0] != '.')
+    return strlen (entry) == len && strncasecmp (entry, name, len) == 0;
+  entry++;
+  entry_len = strlen (entry);
+  if (len == entry_len)
+    return strncasecmp (entry, name, len) == 0;
+  return len > entry_len && name[len - entry_len - 1] == '.'
+         && strncasecmp (entry, name + len - entry_len, entry_len) == 0;
+}
+
+static bool
+rules_any_name_match (const struct config_rule *rule,
+                      const struct socks6_addr *dst)
+{
+  size_t len = dst->u.name.len;
+
+  if (len > 0 && dst->u.name.text[len - 1] == '.')
+    len--;
+  for (size_t i = 0; i < rule->n_dst_suffixes; i++)
+    if (rules_name_match (rule->dst_suffixes[i], dst->u.name.text, len))
+      return true;
+  return false;
+}
+
+/* Match RULE's "to" clause against NAME (or NULL) and ADDR (or NULL).  */
+static enum rules_to_match
+rules_match_to (const struct config_rule *rule,
+                const struct socks6_addr *name,
+                const struct socks6_addr *addr)
+{
+  bool any = false;
+
+  if (rule->n_dst_prefixes == 0 && rule->n_dst_suffixes == 0)
+    return TO_YES;
+  for (size_t i = 0; i < rule->n_dst_prefixes; i++)
+    any |= rule->dst_prefixes[i].family == AF_UNSPEC;
+  if (any)
+    return TO_YES;
+  if (name && rules_any_name_match (rule, name))
+    return TO_YES;
+  if (addr)
+    return rules_any_prefix_match (rule->dst_prefixes, rule->n_dst_prefixes,
+                                   addr) ? TO_YES : TO_NO;
+  return rule->n_dst_prefixes > 0 ? TO_UNKNOWN : TO_NO;
+}
+
+static unsigned int
+rules_command_bit (uint8_t command)
+{
+  switch (command)
+    {
+    case SOCKS5_CMD_CONNECT:
+      return RULE_CMD_CONNECT;
+    case SOCKS5_CMD_BIND:
+      return RULE_CMD_BIND;
+    case SOCKS5_CMD_UDP_ASSOCIATE:
+      return RULE_CMD_UDP;
+    case SOCKS5_CMD_RESOLVE:
+    case SOCKS5_CMD_RESOLVE_PTR:
+      return RULE_CMD_RESOLVE;
+    default:
+      return 0;
+    }
+}
+
+/* Whether RULE's from, user, command and port clauses match.  */
+static bool
+rules_match_request (const struct config_rule *rule,
+                     const struct socks6_addr *client, const char *user,
+                     uint8_t command, uint16_t port)
+{
+  if (rule->n_clients > 0
+      && !rules_any_prefix_match (rule->clients, rule->n_clients, client))
+    return false;
+  if (rule->n_users > 0)
+    {
+      size_t i;
+      if (!user)
+        return false;
+      for (i = 0; i < rule->n_users; i++)
+        if (strcmp (rule->users[i], user) == 0)
+          break;
+      if (i == rule->n_users)
+        return false;
+    }
+  if (rule->commands && !(rule->commands & rules_command_bit (command)))
+    return false;
+  if ((rule->port_lo || rule->port_hi)
+      && (port < rule->port_lo || port > rule->port_hi))
+    return false;
+  return true;
+}
+
+/* The first rule that matches, with NAME and ADDR either of which may be
+   NULL.  With UNDECIDED non-null, an allow rule whose answer depends on an
+   address not known yet stops the search and sets *UNDECIDED.  */
+static const struct config_rule *
+rules_first_match (const struct config *config,
+                   const struct socks6_addr *client, const char *user,
+                   uint8_t command, uint16_t port,
+                   const struct socks6_addr *name,
+                   const struct socks6_addr *addr, bool *undecided)
+{
+  for (size_t i = 0; i < config->n_rules; i++)
+    {
+      const struct config_rule *rule = &config->rules[i];
+      enum rules_to_match to;
+
+      if (!rules_match_request (rule, client, user, command, port))
+        continue;
+      to = rules_match_to (rule, name, addr);
+      if (to == TO_YES)
+        return rule;
+      if (to == TO_UNKNOWN && undecided && rule->action == RULE_ALLOW)
+        {
+          *undecided = true;
+          return NULL;
+        }
+    }
+  return NULL;
+}
+
+/* Split DST into the name or the address it is.  */
+static void
+rules_split_dst (const struct socks6_addr *dst,
+                 const struct socks6_addr **name,
+                 const struct socks6_addr **addr)
+{
+  *name = dst->type == SOCKS6_ADDR_NAME ? dst : NULL;
+  *addr = dst->type == SOCKS6_ADDR_NAME ? NULL : dst;
+}
+
+const struct config_rule *
+config_match_rule (const struct config *config,
+                   const struct socks6_addr *client, const char *user,
+                   uint8_t command, const struct socks6_addr *dst)
+{
+  const struct socks6_addr *name, *addr;
+
+  rules_split_dst (dst, &name, &addr);
+  return rules_first_match (config, client, user, command, dst->port,
+                            name, addr, NULL);
+}
+
+const struct config_rule *
+config_match_rule_resolved (const struct config *config,
+                            const struct socks6_addr *client,
+                            const char *user, uint8_t command,
+                            const struct socks6_addr *name,
+                            const struct socks6_addr *addr)
+{
+  return rules_first_match (config, client, user, command, name->port,
+                            name, addr, NULL);
+}
+
+/* The decision of RULE, or the default for CLIENT when RULE is NULL.  */
+static bool
+rules_verdict (const struct config_rule *rule,
+               const struct socks6_addr *client)
+{
+  if (rule)
+    return rule->action == RULE_ALLOW;
+  return config_addr_is_loopback (client);
+}
+
+bool
+config_request_allowed (const struct config *config,
+                        const struct socks6_addr *client, const char *user,
+                        uint8_t command, const struct socks6_addr *dst)
+{
+  const struct socks6_addr *name, *addr;
+  const struct config_rule *rule;
+  bool undecided = false;
+
+  rules_split_dst (dst, &name, &addr);
+  rule = rules_first_match (config, client, user, command, dst->port,
+                            name, addr, &undecided);
+  return undecided || rules_verdict (rule, client);
+}
+
+bool
+config_request_allowed_resolved (const struct config *config,
+                                 const struct socks6_addr *client,
+                                 const char *user, uint8_t command,
+                                 const struct socks6_addr *name,
+                                 const struct socks6_addr *addr)
+{
+  return rules_verdict (config_match_rule_resolved (config, client, user,
+                                                    command, name, addr),
+                        client);
+}
