@@ -9,7 +9,7 @@ noinst_LTLIBRARIES += lib/libsocks6.la
 lib_libsocks6_la_SOURCES = \
 	lib/addr.c lib/addr.h \
 	lib/client.c lib/client.h \
-	lib/error.c lib/errcode.h \
+	lib/errcode.c lib/errcode.h \
 	lib/fakeaddr.c lib/fakeaddr.h \
 	lib/i18n.h \
 	lib/name.c lib/name.h \
