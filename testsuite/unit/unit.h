@@ -19,7 +19,9 @@ static int unit_failures;
 #define UNIT_CHECK(cond, ...)                                   \
   do                                                            \
     {                                                           \
-      if (cond)                                                 \
+      /* Evaluated once: a check may have side effects.  */     \
+      int unit_ok_ = !!(cond);                                  \
+      if (unit_ok_)                                             \
         fputs ("PASS: ", stdout);                               \
       else                                                      \
         {                                                       \
@@ -27,7 +29,7 @@ static int unit_failures;
           unit_failures++;                                      \
         }                                                       \
       printf (__VA_ARGS__);                                     \
-      printf ("%s\n", (cond) ? "" : " [" #cond "]");            \
+      printf ("%s\n", unit_ok_ ? "" : " [" #cond "]");          \
       fflush (stdout);                                          \
     }                                                           \
   while (0)
