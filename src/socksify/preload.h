@@ -1,0 +1,172 @@
+/* Internal interface of libsocks6-preload.so, the library socksify
+   preloads into programs.  Its parts: the real functions it wraps
+   (preload-sym.c), its settings and state (preload-init.c), the per-fd
+   table (preload-fd.c), logging (preload-log.c), /etc/hosts
+   (preload-hosts.c), the gateway connection (preload-gateway.c), and
+   the hooks themselves (preload-connect.c, preload-socket.c,
+   preload-resolve.c, preload-res.c).
+
+   The library is built with hidden visibility and a list of exported
+   symbols: only the hooks are visible, so neither libsocks6's functions
+   nor these ever meet the host program's own symbols.
+
+   Copyright (C) 2026 The socks6 authors.
+   This file is part of socks6, free software under the GNU GPL v3 or
+   later; see COPYING.  */
+
+#ifndef SOCKSIFY_PRELOAD_H
+#define SOCKSIFY_PRELOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "addr.h"
+#include "fakeaddr.h"
+#include "settings.h"
+
+/* Marks a hook: the only symbols the library exports.  */
+#define PRELOAD_EXPORT __attribute__ ((visibility ("default")))
+
+/* The real functions, found once with dlsym (RTLD_NEXT).  NULL when
+   the next object defines none, or when it gave back our own hook.  */
+struct preload_true
+{
+  int (*socket) (int, int, int);
+  int (*connect) (int, const struct sockaddr *, socklen_t);
+  int (*close) (int);
+  int (*close_range) (unsigned int, unsigned int, int);
+  int (*dup) (int);
+  int (*dup2) (int, int);
+  int (*dup3) (int, int, int);
+  int (*fcntl) (int, int, ...);
+  int (*fcntl64) (int, int, ...);
+  int (*getpeername) (int, struct sockaddr *, socklen_t *);
+  int (*getsockname) (int, struct sockaddr *, socklen_t *);
+  ssize_t (*sendto) (int, const void *, size_t, int,
+                     const struct sockaddr *, socklen_t);
+  ssize_t (*sendmsg) (int, const struct msghdr *, int);
+  int (*getaddrinfo) (const char *, const char *, const struct addrinfo *,
+                      struct addrinfo **);
+  void (*freeaddrinfo) (struct addrinfo *);
+  int (*getnameinfo) (const struct sockaddr *, socklen_t, char *, socklen_t,
+                      char *, socklen_t, int);
+  struct hostent *(*gethostbyname) (const char *);
+  struct hostent *(*gethostbyname2) (const char *, int);
+  int (*gethostbyname_r) (const char *, struct hostent *, char *, size_t,
+                          struct hostent **, int *);
+  int (*gethostbyname2_r) (const char *, int, struct hostent *, char *,
+                           size_t, struct hostent **, int *);
+  struct hostent *(*gethostbyaddr) (const void *, socklen_t, int);
+  int (*gethostbyaddr_r) (const void *, socklen_t, int, struct hostent *,
+                          char *, size_t, struct hostent **, int *);
+};
+
+extern struct preload_true preload_true;
+
+/* Load the real functions (once, any thread).  */
+extern void preload_sym_load (void);
+
+/* The library's state once initialized.  */
+struct preload_state
+{
+  bool ready;                   /* settings read, table made */
+  bool broken;                  /* settings unusable: pass everything */
+  struct socksify_settings settings;
+  struct fakeaddr_table *fake;  /* NULL if it could not be made */
+  int unspec_family;            /* AF_INET or AF_INET6 */
+  char password[256];
+  size_t password_len;
+};
+
+extern struct preload_state preload_state;
+
+/* Initialize once; return true if the library socksifies (false: pass
+   every call through, because the calling thread is inside the library,
+   or the settings are unusable).  Every hook starts with it.  */
+extern bool preload_enter (void);
+
+/* The re-entrancy guard: while a thread is inside the library, its own
+   calls that reach the hooks (through libc or NSS) pass through.  */
+extern void preload_busy_begin (void);
+extern void preload_busy_end (void);
+extern bool preload_busy (void);
+
+/* Logging, only when asked for (SOCKS6_LOG_LEVEL); never on the
+   program's output otherwise.  Keeps errno.  */
+extern void preload_log (enum socksify_log_level level, const char *format,
+                         ...) __attribute__ ((format (printf, 2, 3)));
+
+/* The per-fd table.  */
+struct preload_fd
+{
+  bool socksified;              /* connected through the gateway */
+  bool fake;                    /* PEER is a fake address we hold */
+  int family;                   /* the family the program's socket had */
+  union socks6_sockaddr peer;   /* what the program connected to */
+};
+
+extern void preload_fd_init (void);
+/* Copy of FD's entry; false when FD is not socksified.  */
+extern bool preload_fd_get (int fd, struct preload_fd *entry);
+extern void preload_fd_set (int fd, const struct preload_fd *entry);
+/* Forget FD, releasing its fake address.  */
+extern void preload_fd_clear (int fd);
+/* NEWFD becomes a copy of OLDFD (dup).  */
+extern void preload_fd_copy (int oldfd, int newfd);
+/* Called in the child after fork: take holds for inherited sockets.  */
+extern void preload_fd_after_fork (void);
+
+/* /etc/hosts: true if NAME is listed there (any case).  */
+extern bool preload_hosts_has_name (const char *name);
+/* True if the address ADDR of FAMILY is listed there.  */
+extern bool preload_hosts_has_addr (int family, const void *addr);
+
+/* The decision for a name the program looks up.  */
+enum preload_name_kind
+{
+  PRELOAD_NAME_SYSTEM,          /* numeric, /etc/hosts or direct: libc */
+  PRELOAD_NAME_FAKE,            /* answer with a fake address */
+  PRELOAD_NAME_INVALID          /* cannot be a host name */
+};
+
+/* Classify NAME; for PRELOAD_NAME_FAKE, WIRE (SOCKS6_NAME_MAX + 1 bytes)
+   gets its wire form and *LEN its length.  */
+extern enum preload_name_kind preload_classify_name (const char *name,
+                                                     char *wire,
+                                                     size_t *len);
+
+/* Lay a hostent for NAME and ADDR (of FAMILY) out in BUF, as the _r
+   functions do: 0, or ERANGE when BUFLEN is too small.  */
+extern int preload_fill_hostent (const char *name, int family,
+                                 const void *addr, struct hostent *ret,
+                                 char *buf, size_t buflen,
+                                 struct hostent **result, int *h_errnop);
+
+/* Check with the gateway (RESOLVE) that NAME exists, when configured.
+   Return 0, or an EAI_* code (EAI_NONAME, EAI_AGAIN).  */
+extern int preload_gateway_resolve (const char *wire, size_t len);
+
+/* Run a SOCKS request for DST over FD, a connected TCP socket of the
+   family of one of the gateways: connect it to a gateway (fail-over in
+   order), pipeline the handshake, wait for the reply (bounded by the
+   timeout).  COMMAND is CONNECT or RESOLVE; the reply goes to *REPLY
+   when not NULL.  Return 0 or an errno value.  */
+struct socks5_reply;
+extern int preload_gateway_request (int fd, uint8_t command,
+                                    const struct socks6_addr *dst,
+                                    struct socks5_reply *reply);
+
+/* Make FD a fresh, unconnected TCP socket of FAMILY under the same
+   number and descriptor flags.  Return 0 or an errno value.  */
+extern int preload_socket_renew (int fd, int family);
+
+/* Family of the first gateway the library would try (AF_INET or
+   AF_INET6), resolving its name once if it has one.  */
+extern int preload_gateway_family (void);
+
+#endif /* SOCKSIFY_PRELOAD_H */

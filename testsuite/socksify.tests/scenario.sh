@@ -1,0 +1,102 @@
+#!/bin/sh
+# scenario.sh DIR GATEWAY COMMAND [ARG]...: the world of one socksify
+# test, run inside in-netns.sh.  Starts a counting DNS server on
+# 127.0.0.1:53, an HTTP server on [::1]:8080 only (the destination is
+# IPv6-only, the client's fake addresses IPv4: RFC 3089's case B) serving
+# DIR/www, and the SOCKS 5 gateway GATEWAY (microsocks, dante or socks6d,
+# whose path is in $SOCKS6D) on 127.0.0.1:1080; runs COMMAND; stops them
+# by PID; prints what the destination saw and how many DNS queries were
+# made.  The exit status is COMMAND's.
+#
+# Copyright (C) 2026 The socks6 authors.
+# This file is part of socks6, free software under the GNU GPL v3 or
+# later; see COPYING.
+
+dir=$1
+gateway=$2
+shift 2
+here=$(dirname "$0")
+pids=
+
+stop () {
+  for pid in $pids; do
+    kill "$pid" 2>/dev/null
+  done
+  for pid in $pids; do
+    wait "$pid" 2>/dev/null
+  done
+}
+trap stop EXIT
+
+# Wait until something listens on HOST PORT (up to 10 s).
+wait_port () {
+  python3 - "$1" "$2" <<'PY'
+import socket, sys, time
+family = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+for _ in range(100):
+    s = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        s.connect((sys.argv[1], int(sys.argv[2])))
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+    finally:
+        s.close()
+sys.exit(1)
+PY
+}
+
+python3 "$here/dns-counter.py" "$dir/dns-count" 2>"$dir/dns.log" &
+pids="$pids $!"
+python3 -m http.server 8080 --bind ::1 --directory "$dir/www" \
+  2>"$dir/http.log" >/dev/null &
+pids="$pids $!"
+
+case $gateway in
+  microsocks)
+    microsocks -i 127.0.0.1 -p 1080 >"$dir/gateway.log" 2>&1 &
+    pids="$pids $!" ;;
+  dante)
+    cat >"$dir/danted.conf" <<CONF
+logoutput: $dir/gateway.log
+internal: 127.0.0.1 port = 1080
+external: lo
+socksmethod: none
+clientmethod: none
+user.privileged: root
+user.unprivileged: nobody
+client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
+socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
+socks pass { from: 127.0.0.0/8 to: ::/0 }
+CONF
+    danted -f "$dir/danted.conf" -p "$dir/danted.pid" -N 1 &
+    pids="$pids $!" ;;
+  socks6d)
+    cat >"$dir/socks6d.conf" <<CONF
+listen 127.0.0.1:1080
+auth none
+allow from 127.0.0.0/8 ::1
+CONF
+    "$SOCKS6D" --foreground --config "$dir/socks6d.conf" \
+      >"$dir/gateway.log" 2>&1 &
+    pids="$pids $!" ;;
+  none) ;;
+  *)
+    echo "scenario.sh: unknown gateway $gateway" >&2
+    exit 99 ;;
+esac
+
+wait_port ::1 8080 || { echo "scenario: no HTTP server"; exit 99; }
+if [ "$gateway" != none ]; then
+  wait_port 127.0.0.1 1080 || {
+    echo "scenario: no gateway"; cat "$dir/gateway.log"; exit 99; }
+fi
+
+"$@"
+status=$?
+stop
+trap - EXIT
+echo "DESTINATION-LOG:"
+grep '"GET' "$dir/http.log"
+echo "DNS-QUERIES: $(cat "$dir/dns-count" 2>/dev/null || echo none)"
+exit $status
