@@ -856,19 +856,459 @@ any_reply (struct conf *cf, uint8_t command, const struct socks6_addr *dst)
                   socks5_reply_description (r->reply), bound);
 }
 
-static enum check_result
-check_bind (struct conf *cf)
+/* --- BIND and UDP ASSOCIATE.  A server that answers X'07' (or refuses
+   the command by its rules) skips these checks: RFC 1928 does not make
+   either command mandatory.  --- */
+
+/* How long to listen for a datagram that should not come.  */
+static int
+quiet_ms (void)
 {
-  struct socks6_addr dst = loopback (false, 0);
-  return any_reply (cf, SOCKS5_CMD_BIND, &dst);
+  return probe_opt.timeout_ms < 1000 ? probe_opt.timeout_ms : 1000;
+}
+
+/* Run COMMAND to DST up to its (first) reply on a new connection.  Return
+   the socket, the reply in *C, or -1 with the verdict in *RESULT.  */
+static int
+command_open (struct conf *cf, struct socks5_client *c, uint8_t command,
+              const struct socks6_addr *dst, enum check_result *result)
+{
+  const struct socks5_reply *r;
+  enum probe_io io;
+  int fd;
+
+  if (cf->no_way_in)
+    {
+      *result = verdict (cf, CHECK_SKIP, _("the server needs credentials: "
+                                           "give -U"));
+      return -1;
+    }
+  fd = engine_request (cf, c, command, dst, false, &io);
+  if (fd < 0)
+    {
+      *result = verdict (cf, CHECK_FAIL, _("could not reach the server"));
+      return -1;
+    }
+  r = socks5_client_reply (c, 0);
+  if (r == NULL || r->reply != SOCKS5_REP_SUCCEEDED)
+    {
+      close (fd);
+      if (r == NULL)
+        *result = verdict (cf, CHECK_FAIL, _("no reply: %s"),
+                           engine_failure (c, io));
+      else if (r->reply == SOCKS5_REP_COMMAND_NOT_SUPPORTED)
+        *result = verdict (cf, CHECK_SKIP, _("the server does not support "
+                                             "%s (X'07')"),
+                           socks5_command_name (command));
+      else
+        *result = verdict (cf, CHECK_SKIP, _("%s refused with X'%02X' "
+                                             "(%s)"),
+                           socks5_command_name (command), r->reply,
+                           socks5_reply_description (r->reply));
+      return -1;
+    }
+  return fd;
+}
+
+/* How far a BIND check goes.  */
+enum bind_stage { BIND_FIRST, BIND_SECOND, BIND_DATA };
+
+/* BIND, then connect as the peer from FROM (NULL: any address) and take
+   the second reply.  Return the peer's socket (FD the client's), or -1
+   with the verdict in *RESULT.  */
+static int
+bind_peer (struct conf *cf, int fd, struct socks5_client *c,
+           const struct socks6_addr *from, struct socks6_addr *local,
+           enum check_result *result)
+{
+  struct socks6_addr where;
+  union socks6_sockaddr sa;
+  socklen_t salen = sizeof sa;
+  size_t extra_len;
+  int peer;
+
+  if (!probe_announced_where (fd, &socks5_client_reply (c, 0)->bound,
+                              &where))
+    {
+      *result = verdict (cf, CHECK_FAIL, _("BND.ADDR gives no usable "
+                                           "address"));
+      return -1;
+    }
+  peer = probe_bind_peer_connect (&where, from, deadline ());
+  if (peer < 0)
+    {
+      *result = verdict (cf, CHECK_FAIL, _("the peer cannot connect to "
+                                           "BND: %s"), strerror (errno));
+      return -1;
+    }
+  getsockname (peer, &sa.sa, &salen);
+  socks6_addr_from_sockaddr (local, &sa.sa, salen);
+  probe_drive (fd, c, SOCKS5_CLIENT_INIT, deadline (), NULL, 0, &extra_len);
+  return peer;
 }
 
 static enum check_result
-check_udp_associate (struct conf *cf)
+bind_check (struct conf *cf, enum bind_stage stage)
 {
-  struct socks6_addr dst = loopback (false, 0);
-  return any_reply (cf, SOCKS5_CMD_UDP_ASSOCIATE, &dst);
+  struct socks6_addr dst = loopback (false, 0), local;
+  struct socks5_client c;
+  enum check_result result;
+  char text[SOCKS6_ADDR_TEXT_MAX];
+  int fd = command_open (cf, &c, SOCKS5_CMD_BIND, &dst, &result), peer;
+  const struct socks5_reply *r;
+
+  if (fd < 0)
+    return result;
+  r = socks5_client_reply (&c, 0);
+  if (socks6_addr_format (&r->bound, true, text, sizeof text) < 0)
+    snprintf (text, sizeof text, "?");
+  if (stage == BIND_FIRST)
+    {
+      double ms = probe_ms (socks5_client_time (&c, SOCKS5_CLIENT_REPLY),
+                            socks5_client_time (&c, SOCKS5_CLIENT_BIND_PEER));
+      close (fd);
+      if (r->bound.port == 0)
+        return verdict (cf, CHECK_FAIL, _("BND.PORT is 0"));
+      return verdict (cf, CHECK_PASS, _("first reply in %.1f ms: BND %s"),
+                      ms, text);
+    }
+  peer = bind_peer (cf, fd, &c, NULL, &local, &result);
+  if (peer < 0)
+    {
+      close (fd);
+      return result;
+    }
+  r = socks5_client_reply (&c, 1);
+  if (r == NULL || r->reply != SOCKS5_REP_SUCCEEDED)
+    result = r ? verdict (cf, CHECK_FAIL, _("second reply X'%02X' (%s)"),
+                          r->reply, socks5_reply_description (r->reply))
+      : verdict (cf, CHECK_FAIL, _("no second reply after the peer "
+                                   "connected: %s"),
+                 engine_failure (&c, PROBE_IO_OK));
+  else if (!socks6_addr_equal (&r->bound, &local))
+    {
+      char peer_text[SOCKS6_ADDR_TEXT_MAX];
+      socks6_addr_format (&r->bound, true, text, sizeof text);
+      socks6_addr_format (&local, true, peer_text, sizeof peer_text);
+      result = verdict (cf, CHECK_FAIL, _("the second reply names %s, but "
+                                          "the peer is %s"), text,
+                        peer_text);
+    }
+  else if (stage == BIND_SECOND)
+    result = verdict (cf, CHECK_PASS, _("the second reply names the peer, "
+                                        "%s"), text);
+  else
+    {
+      char buf[16];
+      size_t got;
+      bool to_peer = send_bytes (fd, "to the peer\n", 12)
+        && probe_recv_exact (peer, buf, 12, &got, deadline ()) == PROBE_IO_OK
+        && memcmp (buf, "to the peer\n", 12) == 0;
+      bool to_client = to_peer && send_bytes (peer, "to the client\n", 14)
+        && probe_recv_exact (fd, buf, 14, &got, deadline ()) == PROBE_IO_OK
+        && memcmp (buf, "to the client\n", 14) == 0;
+      result = to_client
+        ? verdict (cf, CHECK_PASS, _("data relayed both ways"))
+        : verdict (cf, CHECK_FAIL, to_peer
+                   ? _("the peer's data did not reach the client")
+                   : _("the client's data did not reach the peer"));
+    }
+  close (peer);
+  close (fd);
+  return result;
 }
+
+static enum check_result
+check_bind_reply (struct conf *cf)
+{
+  return bind_check (cf, BIND_FIRST);
+}
+
+static enum check_result
+check_bind_second (struct conf *cf)
+{
+  return bind_check (cf, BIND_SECOND);
+}
+
+static enum check_result
+check_bind_data (struct conf *cf)
+{
+  return bind_check (cf, BIND_DATA);
+}
+
+/* BIND announcing the peer as 127.0.0.1, then a peer from 127.0.0.2.
+   RFC 1928 lets a server use DST.ADDR "in evaluating the BIND request",
+   not forces it to: accepting the stranger is a SKIP, not a FAIL.  */
+static enum check_result
+check_bind_wrong_peer (struct conf *cf)
+{
+  struct socks6_addr dst = loopback (false, 0), from, local;
+  struct socks5_client c;
+  enum check_result result;
+  int fd, peer;
+
+  socks6_addr_parse_literal (&from, "127.0.0.2", 0);
+  fd = command_open (cf, &c, SOCKS5_CMD_BIND, &dst, &result);
+  if (fd < 0)
+    return result;
+  peer = bind_peer (cf, fd, &c, &from, &local, &result);
+  close (fd);
+  if (peer < 0)
+    return errno == EADDRNOTAVAIL
+      ? verdict (cf, CHECK_SKIP, _("no 127.0.0.2 on this host"))
+      : verdict (cf, CHECK_PASS, _("the peer from 127.0.0.2 could not "
+                                   "connect"));
+  close (peer);
+  const struct socks5_reply *r = socks5_client_reply (&c, 1);
+  if (r && r->reply == SOCKS5_REP_SUCCEEDED)
+    return verdict (cf, CHECK_SKIP, _("a peer from 127.0.0.2 was accepted "
+                                      "for DST.ADDR 127.0.0.1: the server "
+                                      "does not check (RFC 1928 allows "
+                                      "that)"));
+  return verdict (cf, CHECK_PASS, r ? _("rejected with X'%02X'")
+                  : _("rejected: no second reply"), r ? r->reply : 0);
+}
+
+/* A UDP association: its TCP connection, and a socket to its relay.  */
+struct assoc
+{
+  int fd, ufd;
+  struct socks6_addr relay;
+};
+
+static bool
+assoc_open (struct conf *cf, struct assoc *a, enum check_result *result)
+{
+  struct socks6_addr dst;
+  struct socks5_client c;
+
+  memset (&dst, 0, sizeof dst);
+  dst.type = SOCKS6_ADDR_IPV4;
+  a->ufd = -1;
+  a->fd = command_open (cf, &c, SOCKS5_CMD_UDP_ASSOCIATE, &dst, result);
+  if (a->fd < 0)
+    return false;
+  if (!probe_announced_where (a->fd, &socks5_client_reply (&c, 0)->bound,
+                              &a->relay))
+    *result = verdict (cf, CHECK_FAIL, _("BND.ADDR gives no usable relay "
+                                         "address"));
+  else if (a->relay.port == 0)
+    *result = verdict (cf, CHECK_FAIL, _("BND.PORT is 0"));
+  else if ((a->ufd = probe_udp_open (&a->relay, NULL)) < 0)
+    *result = verdict (cf, CHECK_FAIL, _("cannot send to the relay: %s"),
+                       strerror (errno));
+  else
+    return true;
+  close (a->fd);
+  return false;
+}
+
+static void
+assoc_close (struct assoc *a)
+{
+  if (a->fd >= 0)
+    close (a->fd);
+  if (a->ufd >= 0)
+    close (a->ufd);
+}
+
+/* One datagram for DST with FRAG through UFD, waiting WAIT_MS for the
+   echo.  Return true when the echo came back with FRAG 0, DST as its
+   source (its port, for a name) and the payload whole; else *WHY.  */
+static bool
+assoc_echo (int ufd, const struct socks6_addr *dst, uint8_t frag,
+            int wait_ms, const char **why)
+{
+  static const char text[] = "socks6-probe udp check";
+  struct socks5_udp_header h;
+  uint8_t buf[256];
+  size_t len;
+  enum probe_io io;
+
+  *why = NULL;
+  if (!probe_udp_send (ufd, frag, dst, text, sizeof text - 1))
+    {
+      *why = strerror (errno);
+      return false;
+    }
+  io = probe_udp_recv (ufd, &h, buf, sizeof buf, &len,
+                       probe_deadline (wait_ms));
+  if (io == PROBE_IO_TIMEOUT)
+    *why = _("no datagram came back");
+  else if (io != PROBE_IO_OK)
+    *why = errno == EBADMSG ? _("the datagram back has no valid header")
+      : strerror (errno);
+  else if (h.frag != 0)
+    *why = _("the datagram back has FRAG other than X'00'");
+  else if (dst->type == SOCKS6_ADDR_NAME
+           ? h.dst.port != dst->port || h.dst.type == SOCKS6_ADDR_NAME
+           : !socks6_addr_equal (&h.dst, dst))
+    *why = _("the header of the datagram back does not name the "
+             "destination");
+  else if (len != sizeof text - 1 || memcmp (buf, text, len) != 0)
+    *why = _("the payload came back changed");
+  return *why == NULL;
+}
+
+static enum check_result
+check_udp_reply (struct conf *cf)
+{
+  struct assoc a;
+  enum check_result result;
+  char text[SOCKS6_ADDR_TEXT_MAX];
+
+  if (!assoc_open (cf, &a, &result))
+    return result;
+  socks6_addr_format (&a.relay, true, text, sizeof text);
+  assoc_close (&a);
+  return verdict (cf, CHECK_PASS, _("relay endpoint %s"), text);
+}
+
+static enum check_result
+udp_echo_check (struct conf *cf, const struct socks6_addr *dst)
+{
+  struct assoc a;
+  enum check_result result;
+  const char *why;
+  uint64_t t0;
+
+  if (!assoc_open (cf, &a, &result))
+    return result;
+  t0 = probe_now ();
+  bool ok = assoc_echo (a.ufd, dst, 0, probe_opt.timeout_ms, &why);
+  double ms = probe_ms (t0, probe_now ());
+  assoc_close (&a);
+  return ok ? verdict (cf, CHECK_PASS, _("echo back in %.1f ms with the "
+                                         "right header"), ms)
+    : verdict (cf, CHECK_FAIL, "%s", why);
+}
+
+static enum check_result
+check_udp_ipv4 (struct conf *cf)
+{
+  struct socks6_addr dst = loopback (false, cf->peer.udp4_port);
+  return udp_echo_check (cf, &dst);
+}
+
+static enum check_result
+check_udp_ipv6 (struct conf *cf)
+{
+  struct socks6_addr dst = loopback (true, cf->peer.udp6_port);
+
+  if (!cf->peer.has_ipv6)
+    return verdict (cf, CHECK_SKIP, _("no ::1 on this host"));
+  return udp_echo_check (cf, &dst);
+}
+
+static enum check_result
+check_udp_name (struct conf *cf)
+{
+  struct socks6_addr dst;
+
+  socks6_addr_set_name (&dst, "localhost", 9, cf->peer.udp4_port);
+  if (cf->peer.has_ipv6 && cf->peer.udp6_port != cf->peer.udp4_port)
+    return verdict (cf, CHECK_SKIP, _("no common UDP port on 127.0.0.1 "
+                                      "and ::1 for \"localhost\""));
+  return udp_echo_check (cf, &dst);
+}
+
+/* Open an association and prove it works, for the checks that then
+   expect silence.  */
+static bool
+assoc_ready (struct conf *cf, struct assoc *a, const struct socks6_addr *dst,
+             enum check_result *result)
+{
+  const char *why;
+
+  if (!assoc_open (cf, a, result))
+    return false;
+  if (assoc_echo (a->ufd, dst, 0, probe_opt.timeout_ms, &why))
+    return true;
+  *result = verdict (cf, CHECK_FAIL, _("the relay does not work: %s"), why);
+  assoc_close (a);
+  return false;
+}
+
+static enum check_result
+check_udp_frag (struct conf *cf)
+{
+  struct socks6_addr dst = loopback (false, cf->peer.udp4_port);
+  struct assoc a;
+  enum check_result result;
+  const char *why;
+
+  if (!assoc_ready (cf, &a, &dst, &result))
+    return result;
+  /* FRAG 1 alone: a server without reassembly must drop it, and one
+     with it waits for the rest; either way nothing comes back.  */
+  if (assoc_echo (a.ufd, &dst, 1, quiet_ms (), &why))
+    result = verdict (cf, CHECK_FAIL, _("a datagram with FRAG X'01' was "
+                                        "relayed as a whole one"));
+  else if (!assoc_echo (a.ufd, &dst, 0, probe_opt.timeout_ms, &why))
+    result = verdict (cf, CHECK_FAIL, _("after FRAG X'01', the relay "
+                                        "stopped working: %s"), why);
+  else
+    result = verdict (cf, CHECK_PASS, _("dropped; the relay still works"));
+  assoc_close (&a);
+  return result;
+}
+
+static enum check_result
+check_udp_stranger (struct conf *cf)
+{
+  struct socks6_addr dst = loopback (false, cf->peer.udp4_port);
+  struct assoc a;
+  enum check_result result;
+  const char *why;
+  int stranger;
+
+  if (!assoc_ready (cf, &a, &dst, &result))
+    return result;
+  /* Another socket, so another source port, same host: what RFC 1928
+     section 7 means by a datagram "from any source IP address other
+     than the one recorded for the particular association".  */
+  stranger = probe_udp_open (&a.relay, NULL);
+  if (stranger < 0)
+    result = verdict (cf, CHECK_FAIL, _("cannot open a second socket: %s"),
+                      strerror (errno));
+  else if (assoc_echo (stranger, &dst, 0, quiet_ms (), &why))
+    result = verdict (cf, CHECK_FAIL, _("a datagram from another port of "
+                                        "the client's host was relayed"));
+  else if (!assoc_echo (a.ufd, &dst, 0, probe_opt.timeout_ms, &why))
+    result = verdict (cf, CHECK_FAIL, _("after the stranger's datagram, "
+                                        "the relay stopped working: %s"),
+                      why);
+  else
+    result = verdict (cf, CHECK_PASS, _("dropped; the client's datagrams "
+                                        "still relayed"));
+  if (stranger >= 0)
+    close (stranger);
+  assoc_close (&a);
+  return result;
+}
+
+static enum check_result
+check_udp_teardown (struct conf *cf)
+{
+  struct socks6_addr dst = loopback (false, cf->peer.udp4_port);
+  struct assoc a;
+  enum check_result result;
+  double ms;
+  int limit = probe_opt.timeout_ms < 2000 ? 2000 : probe_opt.timeout_ms;
+
+  if (!assoc_ready (cf, &a, &dst, &result))
+    return result;
+  close (a.fd);
+  a.fd = -1;
+  bool ended = probe_udp_ended (a.ufd, &dst, limit, &ms);
+  assoc_close (&a);
+  return ended
+    ? verdict (cf, CHECK_PASS, _("no datagram relayed after the close "
+                                 "(checked in %.1f ms)"), ms)
+    : verdict (cf, CHECK_FAIL, _("still relaying %d ms after the TCP "
+                                 "connection closed"), limit);
+}
+
 
 static enum check_result
 check_resolve (struct conf *cf)
@@ -949,9 +1389,26 @@ static const struct check checks[] = {
    check_userpass_failure},
   {"userpass-success", N_("given username/password accepted"),
    check_userpass_success},
-  {"bind-reply", N_("BIND gets a well-formed reply"), check_bind},
-  {"udp-associate-reply", N_("UDP ASSOCIATE gets a well-formed reply"),
-   check_udp_associate},
+  {"bind-reply", N_("BIND's first reply in time, with a usable BND"),
+   check_bind_reply},
+  {"bind-second-reply", N_("BIND's second reply names the peer once it "
+                           "connects"), check_bind_second},
+  {"bind-data", N_("BIND relays data both ways"), check_bind_data},
+  {"bind-wrong-peer", N_("BIND rejects a peer from another address than "
+                         "DST.ADDR"), check_bind_wrong_peer},
+  {"udp-associate-reply", N_("UDP ASSOCIATE gives a usable relay endpoint"),
+   check_udp_reply},
+  {"udp-ipv4", N_("UDP datagram to an IPv4 destination and back"),
+   check_udp_ipv4},
+  {"udp-ipv6", N_("UDP datagram to an IPv6 destination and back"),
+   check_udp_ipv6},
+  {"udp-name", N_("UDP datagram to a name and back"), check_udp_name},
+  {"udp-frag-dropped", N_("UDP datagram with FRAG other than X'00' is "
+                          "dropped"), check_udp_frag},
+  {"udp-stranger-dropped", N_("UDP datagram from another source port is "
+                              "dropped"), check_udp_stranger},
+  {"udp-ends-with-tcp", N_("UDP association ends with its TCP "
+                           "connection"), check_udp_teardown},
   {"resolve-reply", N_("RESOLVE (X'F0') gets a well-formed reply"),
    check_resolve},
   {"empty-connection", N_("a connection closed at once does no harm"),

@@ -89,7 +89,11 @@ format_addr (const struct socks6_addr *a, bool with_port, char *buf,
              size_t size)
 {
   if (a->type == SOCKS6_ADDR_NAME)
-    socks6_name_to_display (a->u.name.text, a->u.name.len, buf, size);
+    {
+      socks6_name_to_display (a->u.name.text, a->u.name.len, buf, size);
+      if (with_port && strlen (buf) + 7 < size)
+        sprintf (buf + strlen (buf), ":%u", a->port);
+    }
   else if (socks6_addr_format (a, with_port, buf, size) < 0)
     snprintf (buf, size, "?");
 }
@@ -534,8 +538,11 @@ report_command (const char *step, struct socks5_client *c, enum probe_io io)
     t1 = socks5_client_time (c, SOCKS5_CLIENT_FAILED);
   probe_json_begin (step);
   report_reply (step, r, t0, t1);
+  probe_json_bool ("supported", r->reply != SOCKS5_REP_COMMAND_NOT_SUPPORTED);
   if (r->reply != SOCKS5_REP_SUCCEEDED)
-    diag_fail (PROBE_EXIT_SERVER, "refused", _("%s: %s"), step,
+    diag_fail (PROBE_EXIT_SERVER,
+               r->reply == SOCKS5_REP_COMMAND_NOT_SUPPORTED ? "unsupported"
+               : "refused", _("%s: %s"), step,
                socks5_reply_description (r->reply));
   return r;
 }
@@ -694,8 +701,6 @@ diag_resolve (bool first)
   if (r)
     {
       probe_json_string ("name", probe_opt.resolve_name);
-      probe_json_bool ("supported",
-                       r->reply != SOCKS5_REP_COMMAND_NOT_SUPPORTED);
       probe_json_end ();
       if (r->reply == SOCKS5_REP_COMMAND_NOT_SUPPORTED)
         probe_say (_("resolve"), _("note: the server does not support the "
@@ -714,57 +719,157 @@ diag_resolve (bool first)
   close (fd);
 }
 
-/* Connect to where BIND's first reply says, as the peer would, and
-   report the second reply.  */
+/* Bytes sent each way through a BIND connection.  */
+static const char bind_to_peer[] = "socks6-probe bind: client to peer\n";
+static const char bind_to_client[] = "socks6-probe bind: peer to client\n";
+
+/* Send a line each way between the client's connection FD and the
+   peer's PEER, and check both arrive whole.  EXTRA holds what the
+   client's side read past the second reply.  */
 static void
-diag_bind_peer (int fd, struct socks5_client *c, int family)
+diag_bind_data (int fd, int peer, const uint8_t *extra, size_t extra_len)
+{
+  size_t n1 = sizeof bind_to_peer - 1, n2 = sizeof bind_to_client - 1;
+  size_t got, have = extra_len < n2 ? extra_len : n2;
+  char buf[64];
+  uint64_t t0 = probe_now (), t1, t2;
+  bool to_peer, to_client;
+
+  probe_wire (true, (const uint8_t *) bind_to_peer, n1);
+  to_peer = probe_send_all (fd, bind_to_peer, n1,
+                            probe_deadline (probe_opt.timeout_ms))
+    == PROBE_IO_OK
+    && probe_recv_exact (peer, buf, n1, &got,
+                         probe_deadline (probe_opt.timeout_ms)) == PROBE_IO_OK
+    && memcmp (buf, bind_to_peer, n1) == 0;
+  t1 = probe_now ();
+  memcpy (buf, extra, have);
+  to_client = probe_send_all (peer, bind_to_client, n2,
+                              probe_deadline (probe_opt.timeout_ms))
+    == PROBE_IO_OK
+    && probe_recv_exact (fd, buf + have, n2 - have, &got,
+                         probe_deadline (probe_opt.timeout_ms)) == PROBE_IO_OK
+    && memcmp (buf, bind_to_client, n2) == 0;
+  t2 = probe_now ();
+  probe_wire (false, (const uint8_t *) buf, to_client ? n2 : have + got);
+  probe_say (_("bind"), to_peer
+             ? _("data: %zu bytes from the client reached the peer in "
+                 "%.1f ms") : _("data: %zu bytes from the client did not "
+                                "reach the peer (%.1f ms)"),
+             n1, probe_ms (t0, t1));
+  probe_say (_("bind"), to_client
+             ? _("data: %zu bytes from the peer reached the client in "
+                 "%.1f ms") : _("data: %zu bytes from the peer did not "
+                                "reach the client (%.1f ms)"),
+             n2, probe_ms (t1, t2));
+  probe_json_begin ("bind_data");
+  probe_json_bool ("to_peer", to_peer);
+  probe_json_ms ("to_peer_ms", probe_ms (t0, t1));
+  probe_json_bool ("to_client", to_client);
+  probe_json_ms ("to_client_ms", probe_ms (t1, t2));
+  probe_json_end ();
+  if (!to_peer || !to_client)
+    diag_fail (PROBE_EXIT_SERVER, "misbehaved",
+               _("bind: data was not relayed both ways"));
+}
+
+/* Report BIND's second reply R, which should name the peer, LOCAL.  */
+static void
+report_bind_second (struct socks5_client *c, const struct socks5_reply *r,
+                    const struct socks6_addr *local, uint64_t t0)
+{
+  char seen[SOCKS6_ADDR_TEXT_MAX], peer[SOCKS6_ADDR_TEXT_MAX];
+  uint64_t t1 = socks5_client_time (c, SOCKS5_CLIENT_DONE);
+  bool same = socks6_addr_equal (&r->bound, local);
+
+  if (!t1)
+    t1 = socks5_client_time (c, SOCKS5_CLIENT_FAILED);
+  probe_json_begin ("bind_peer");
+  report_reply (_("bind"), r, t0, t1 > t0 ? t1 : probe_now ());
+  format_addr (&r->bound, true, seen, sizeof seen);
+  format_addr (local, true, peer, sizeof peer);
+  if (r->reply != SOCKS5_REP_SUCCEEDED)
+    diag_fail (PROBE_EXIT_SERVER, "refused", _("bind: second reply %s"),
+               socks5_reply_description (r->reply));
+  else if (same)
+    probe_say (_("bind"), _("the second reply names the peer, %s, as "
+                            "the server saw it"), seen);
+  else
+    probe_say (_("bind"), _("note: the second reply names %s, but the "
+                            "peer is %s (a translation on the way, or a "
+                            "server that reports something else)"),
+               seen, peer);
+  probe_json_bool ("names_peer", same);
+  probe_json_string ("peer", peer);
+  probe_json_end ();
+}
+
+/* Connect where BIND's first reply says, as the peer ASKED (the
+   request's DST) would, report the second reply and relay data.  */
+static void
+diag_bind_peer (int fd, struct socks5_client *c,
+                const struct socks6_addr *asked)
 {
   const struct socks5_reply *r = socks5_client_reply (c, 0);
-  struct socks6_addr where = r->bound;
+  struct socks6_addr where, local;
   union socks6_sockaddr sa;
-  socklen_t salen;
+  socklen_t salen = sizeof sa;
+  char text[SOCKS6_ADDR_TEXT_MAX], from[SOCKS6_ADDR_TEXT_MAX];
+  uint8_t extra[64];
+  size_t extra_len = 0;
   enum probe_io io;
-  size_t extra_len;
+  uint64_t t0 = probe_now ();
   int peer;
-  static const unsigned char zero[16];
 
-  /* An unspecified BND.ADDR means "the server's own address".  */
-  if ((where.type == SOCKS6_ADDR_IPV4 && !memcmp (where.u.ipv4, zero, 4))
-      || (where.type == SOCKS6_ADDR_IPV6 && !memcmp (where.u.ipv6, zero, 16)))
+  if (!probe_announced_where (fd, &r->bound, &where))
     {
-      salen = sizeof sa;
-      getpeername (fd, &sa.sa, &salen);
-      socks6_addr_from_sockaddr (&where, &sa.sa, salen);
-      where.port = r->bound.port;
-    }
-  (void) family;
-  if (socks6_addr_to_sockaddr (&where, &sa, &salen) != SOCKS6_OK)
-    return;
-  peer = probe_tcp_connect (&sa, salen, probe_deadline (probe_opt.timeout_ms));
-  if (peer < 0)
-    {
-      probe_say (_("bind"), _("connecting there as the peer failed: %s"),
-                 strerror (errno));
-      diag_fail (PROBE_EXIT_SERVER, "refused",
-                 _("bind: the announced address does not accept"));
+      probe_say (_("bind"), _("cannot tell where the peer should connect: "
+                              "BND.ADDR is unspecified and of another "
+                              "family than the server's address"));
+      diag_fail (PROBE_EXIT_SERVER, "misbehaved",
+                 _("bind: no usable address for the peer"));
       return;
     }
+  format_addr (&where, true, text, sizeof text);
+  if (where.type != asked->type)
+    probe_say (_("bind"), _("note: the peer was announced over %s, but "
+                            "the server waits for it over %s"),
+               socks6_addr_type_name (asked->type),
+               socks6_addr_type_name (where.type));
+  peer = probe_bind_peer_connect (&where, asked,
+                                  probe_deadline (probe_opt.timeout_ms));
+  if (peer < 0)
+    {
+      probe_say (_("peer"), _("connecting to %s as the peer failed: %s, "
+                              "after %.1f ms"), text, strerror (errno),
+                 probe_ms (t0, probe_now ()));
+      diag_fail (PROBE_EXIT_SERVER, "refused",
+                 _("bind: the announced address %s does not accept"), text);
+      return;
+    }
+  getsockname (peer, &sa.sa, &salen);
+  socks6_addr_from_sockaddr (&local, &sa.sa, salen);
+  format_addr (&local, true, from, sizeof from);
+  uint64_t t1 = probe_now ();
+  probe_say (_("peer"), _("connected from %s to %s (%s) in %.1f ms"), from,
+             text, socks6_addr_type_name (where.type), probe_ms (t0, t1));
+  probe_json_begin ("bind_peer_connect");
+  probe_json_string ("from", from);
+  probe_json_string ("to", text);
+  probe_json_string ("family", socks6_addr_type_name (where.type));
+  probe_json_ms ("ms", probe_ms (t0, t1));
+  probe_json_end ();
   io = probe_drive (fd, c, SOCKS5_CLIENT_INIT,
-                    probe_deadline (probe_opt.timeout_ms), NULL, 0,
-                    &extra_len);
+                    probe_deadline (probe_opt.timeout_ms), extra,
+                    sizeof extra, &extra_len);
   r = socks5_client_reply (c, 1);
   if (r == NULL)
     report_no_answer ("bind_peer", c, io);
   else
     {
-      probe_json_begin ("bind_peer");
-      report_reply (_("bind"), r, socks5_client_time (c,
-                                                      SOCKS5_CLIENT_BIND_PEER),
-                    probe_now ());
-      probe_json_end ();
-      if (r->reply != SOCKS5_REP_SUCCEEDED)
-        diag_fail (PROBE_EXIT_SERVER, "refused", _("bind: second reply %s"),
-                   socks5_reply_description (r->reply));
+      report_bind_second (c, r, &local, t1);
+      if (r->reply == SOCKS5_REP_SUCCEEDED)
+        diag_bind_data (fd, peer, extra, extra_len);
     }
   close (peer);
 }
@@ -774,127 +879,254 @@ diag_bind (bool first)
 {
   struct socks6_addr dst;
   struct socks5_client c;
+  char text[SOCKS6_ADDR_TEXT_MAX];
   size_t extra_len;
   enum probe_io io;
   int family, fd;
 
-  memset (&dst, 0, sizeof dst);
-  dst.type = SOCKS6_ADDR_IPV4;
+  /* Checked with the options already.  */
+  probe_parse_endpoint (probe_opt.bind_peer ? probe_opt.bind_peer
+                        : "0.0.0.0:0", &dst);
   fd = diag_session (first, &c, SOCKS5_CMD_BIND, &dst,
                      SOCKS5_CLIENT_BIND_PEER, &family, &io, NULL, 0,
                      &extra_len);
   if (fd < 0)
     return;
-  probe_say (_("bind"), _("BIND 0.0.0.0:0"));
+  format_addr (&dst, true, text, sizeof text);
+  probe_say (_("bind"), _("BIND %s (the peer is expected over %s)"), text,
+             socks6_addr_type_name (dst.type));
   const struct socks5_reply *r = report_command ("bind", &c, io);
   if (r)
-    probe_json_end ();
+    {
+      probe_json_string ("peer_expected", text);
+      probe_json_end ();
+      if (r->reply == SOCKS5_REP_COMMAND_NOT_SUPPORTED)
+        probe_say (_("bind"), _("note: the server does not support BIND"));
+    }
   if (r && r->reply == SOCKS5_REP_SUCCEEDED)
-    diag_bind_peer (fd, &c, family);
+    diag_bind_peer (fd, &c, &dst);
   close (fd);
 }
 
-/* Send one datagram through the relay RELAY to TARGET and wait for an
-   answer.  */
-static void
-diag_udp_datagram (const struct socks6_addr *relay, const char *target)
-{
-  struct socks6_addr dst;
-  union socks6_sockaddr sa;
-  socklen_t salen;
-  uint8_t buf[2048];
-  size_t got = 0;
-  ssize_t n;
-  int rc = probe_parse_target (target, &dst), fd;
-  static const char payload[] = "socks6-probe udp";
-  enum probe_io io;
+/* The probe's own echo, for --udp self, self6 and self-name.  */
+static struct probe_peer udp_peer;
 
+/* TARGET of --udp into DST; the "self" targets start the echo peer.  */
+static bool
+udp_target (const char *target, struct socks6_addr *dst)
+{
+  bool self4 = strcmp (target, "self") == 0;
+  bool self6 = strcmp (target, "self6") == 0;
+  bool self_name = strcmp (target, "self-name") == 0;
+  int rc;
+
+  if (self4 || self6 || self_name)
+    {
+      if (probe_peer_start (&udp_peer, 2 * probe_opt.timeout_ms + 10000) < 0
+          || (self6 && !udp_peer.has_ipv6))
+        {
+          diag_fail (PROBE_EXIT_LOCAL, "local-error",
+                     _("cannot start the UDP echo on %s"),
+                     self6 ? "::1" : "127.0.0.1");
+          return false;
+        }
+      if (self_name)
+        socks6_addr_set_name (dst, "localhost", 9, udp_peer.udp4_port);
+      else
+        socks6_addr_parse_literal (dst, self6 ? "::1" : "127.0.0.1",
+                                   self6 ? udp_peer.udp6_port
+                                   : udp_peer.udp4_port);
+      return true;
+    }
+  rc = probe_parse_target (target, dst);
   if (rc != SOCKS6_OK)
+    diag_fail (PROBE_EXIT_LOCAL, "local-error", _("invalid target '%s': %s"),
+               target, socks6_strerror (rc));
+  return rc == SOCKS6_OK;
+}
+
+/* Check the datagram that came back for DST: header H, PAYLOAD of LEN
+   bytes, which should be SENT.  */
+static void
+report_udp_answer (const struct socks6_addr *dst,
+                   const struct socks5_udp_header *h, const uint8_t *payload,
+                   size_t len, const char *sent, double ms)
+{
+  char from[SOCKS6_ADDR_TEXT_MAX], text[256];
+  bool source_ok = dst->type == SOCKS6_ADDR_NAME
+    ? h->dst.port == dst->port && h->dst.type != SOCKS6_ADDR_NAME
+    : socks6_addr_equal (&h->dst, dst);
+  bool payload_ok = len == strlen (sent) && memcmp (payload, sent, len) == 0;
+
+  format_addr (&h->dst, true, from, sizeof from);
+  probe_escape (payload, len < 60 ? len : 60, text, sizeof text);
+  probe_say (_("udp"), _("datagram back from %s (%s) in %.1f ms: %s"),
+             from, socks6_addr_type_name (h->dst.type), ms, text);
+  if (h->frag != 0)
+    probe_say (_("udp"), _("the reply's FRAG is X'%02X', not X'00'"),
+               h->frag);
+  if (!source_ok)
+    probe_say (_("udp"), _("the reply's header does not name the "
+                           "destination as its source"));
+  if (!payload_ok)
+    probe_say (_("udp"), _("the payload differs from what was sent"));
+  probe_json_string ("source", from);
+  probe_json_string ("source_family", socks6_addr_type_name (h->dst.type));
+  probe_json_int ("frag", h->frag);
+  probe_json_bool ("source_ok", source_ok);
+  probe_json_bool ("payload_ok", payload_ok);
+  probe_json_ms ("ms", ms);
+  if (h->frag != 0 || !source_ok || !payload_ok)
+    diag_fail (PROBE_EXIT_SERVER, "misbehaved",
+               _("udp: the datagram that came back is not the echo of the "
+                 "one sent"));
+}
+
+/* Send one datagram through UFD for DST and check the answer.  */
+static bool
+diag_udp_datagram (int ufd, const struct socks6_addr *dst)
+{
+  struct socks5_udp_header h;
+  uint8_t buf[2048];
+  char sent[64];
+  size_t len = 0;
+  uint64_t t0 = probe_now ();
+  enum probe_io io = PROBE_IO_ERROR;
+
+  snprintf (sent, sizeof sent, "socks6-probe udp %ld-%llu", (long) getpid (),
+            (unsigned long long) (t0 % 1000000));
+  if (probe_udp_send (ufd, 0, dst, sent, strlen (sent)))
+    io = probe_udp_recv (ufd, &h, buf, sizeof buf, &len,
+                         probe_deadline (probe_opt.timeout_ms));
+  probe_json_begin ("udp_datagram");
+  probe_json_int ("sent", strlen (sent));
+  probe_json_bool ("answered", io == PROBE_IO_OK);
+  if (io == PROBE_IO_OK)
+    report_udp_answer (dst, &h, buf, len, sent, probe_ms (t0, probe_now ()));
+  else if (io == PROBE_IO_TIMEOUT)
     {
-      diag_fail (PROBE_EXIT_LOCAL, "local-error", _("invalid target '%s': %s"),
-                 target, socks6_strerror (rc));
-      return;
-    }
-  n = socks5_encode_udp_header (buf, sizeof buf, 0, &dst);
-  if (n < 0 || socks6_addr_to_sockaddr (relay, &sa, &salen) != SOCKS6_OK)
-    return;
-  memcpy (buf + n, payload, sizeof payload - 1);
-  fd = socket (sa.sa.sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0 || connect (fd, &sa.sa, salen) < 0)
-    {
-      probe_say (_("udp"), _("cannot reach the relay: %s"), strerror (errno));
-      diag_fail (PROBE_EXIT_SERVER, "refused", _("udp: relay unreachable"));
-      if (fd >= 0)
-        close (fd);
-      return;
-    }
-  probe_wire (true, buf, n + sizeof payload - 1);
-  send (fd, buf, n + sizeof payload - 1, 0);
-  io = probe_recv_some (fd, buf, sizeof buf, &got,
-                        probe_deadline (probe_opt.timeout_ms));
-  close (fd);
-  probe_wire (false, buf, got);
-  if (io != PROBE_IO_OK)
-    {
-      probe_say (_("udp"), _("no datagram came back within %d ms"),
-                 probe_opt.timeout_ms);
+      probe_say (_("udp"), _("no datagram came back within %d ms (is the "
+                             "target a UDP echo?)"), probe_opt.timeout_ms);
       diag_fail (PROBE_EXIT_SERVER, "misbehaved",
                  _("udp: no datagram came back"));
-      return;
     }
-  struct socks5_udp_header h;
-  size_t hlen;
-  if (socks5_decode_udp_header (buf, got, &h, &hlen) != SOCKS6_OK)
+  else
     {
-      probe_say (_("udp"), _("the datagram that came back has no valid "
-                             "SOCKS 5 header"));
-      diag_fail (PROBE_EXIT_SERVER, "misbehaved", _("udp: bad header"));
+      probe_say (_("udp"), errno == EBADMSG
+                 ? _("the datagram that came back has no valid SOCKS 5 "
+                     "header") : _("the relay cannot be used: %s"),
+                 strerror (errno));
+      diag_fail (PROBE_EXIT_SERVER, "misbehaved", _("udp: %s"),
+                 errno == EBADMSG ? _("bad header") : strerror (errno));
+    }
+  probe_json_end ();
+  return io == PROBE_IO_OK;
+}
+
+/* Close the association's TCP connection *FD and check that the relay
+   stops relaying (RFC 1928 section 7).  */
+static void
+diag_udp_teardown (int *fd, int ufd, const struct socks6_addr *dst)
+{
+  double ms;
+  int limit = probe_opt.timeout_ms < 2000 ? 2000 : probe_opt.timeout_ms;
+
+  close (*fd);
+  *fd = -1;
+  bool ended = probe_udp_ended (ufd, dst, limit, &ms);
+  if (ended)
+    probe_say (_("udp"), _("after the TCP connection closed, the "
+                           "association ended: a datagram went unanswered "
+                           "(checked in %.1f ms)"), ms);
+  else
+    {
+      probe_say (_("udp"), _("the relay still answered %d ms after the TCP "
+                             "connection closed; RFC 1928 ends the "
+                             "association with it"), limit);
+      diag_fail (PROBE_EXIT_SERVER, "misbehaved",
+                 _("udp: the association outlived its TCP connection"));
+    }
+  probe_json_begin ("udp_teardown");
+  probe_json_bool ("ended", ended);
+  probe_json_ms ("ms", ms);
+  probe_json_end ();
+}
+
+/* Use the relay the reply BND announced on *FD.  */
+static void
+diag_udp_relay (int *fd, const struct socks6_addr *bnd,
+                const struct socks6_addr *dst)
+{
+  struct socks6_addr relay;
+  char text[SOCKS6_ADDR_TEXT_MAX];
+  int ufd;
+
+  if (!probe_announced_where (*fd, bnd, &relay))
+    {
+      probe_say (_("udp"), _("cannot tell where the relay is: BND.ADDR is "
+                             "unspecified and of another family than the "
+                             "server's address"));
+      diag_fail (PROBE_EXIT_SERVER, "misbehaved",
+                 _("udp: no usable relay address"));
       return;
     }
-  char from[SOCKS6_ADDR_TEXT_MAX], text[256];
-  format_addr (&h.dst, true, from, sizeof from);
-  probe_escape (buf + hlen, got - hlen < 60 ? got - hlen : 60, text,
-                sizeof text);
-  probe_say (_("udp"), _("datagram back from %s: %s"), from, text);
+  format_addr (&relay, true, text, sizeof text);
+  probe_say (_("udp"), probe_addr_unspecified (bnd)
+             ? _("relay endpoint %s (%s; BND.ADDR was unspecified, so the "
+                 "server's address)") : _("relay endpoint %s (%s)"), text,
+             socks6_addr_type_name (relay.type));
+  ufd = probe_udp_open (&relay, NULL);
+  if (ufd < 0)
+    {
+      probe_say (_("udp"), _("cannot reach the relay: %s"), strerror (errno));
+      diag_fail (PROBE_EXIT_LOCAL, "local-error",
+                 _("udp: cannot send to the relay %s"), text);
+      return;
+    }
+  if (diag_udp_datagram (ufd, dst))
+    diag_udp_teardown (fd, ufd, dst);
+  else
+    probe_say (_("udp"), _("the end of the association with its TCP "
+                           "connection was not checked"));
+  close (ufd);
 }
 
 static void
 diag_udp (bool first)
 {
-  struct socks6_addr dst;
+  struct socks6_addr dst, target;
   struct socks5_client c;
+  char text[SOCKS6_ADDR_TEXT_MAX];
   size_t extra_len;
   enum probe_io io;
   int family, fd;
 
+  if (!udp_target (probe_opt.udp_target, &target))
+    return;
   memset (&dst, 0, sizeof dst);
   dst.type = SOCKS6_ADDR_IPV4;
   fd = diag_session (first, &c, SOCKS5_CMD_UDP_ASSOCIATE, &dst,
                      SOCKS5_CLIENT_INIT, &family, &io, NULL, 0, &extra_len);
-  if (fd < 0)
-    return;
-  probe_say (_("udp"), _("UDP ASSOCIATE, then a datagram to %s"),
-             probe_opt.udp_target);
-  const struct socks5_reply *r = report_command ("udp", &c, io);
-  if (r)
-    probe_json_end ();
-  if (r && r->reply == SOCKS5_REP_SUCCEEDED)
+  if (fd >= 0)
     {
-      struct socks6_addr relay = r->bound;
-      static const unsigned char zero[16];
-      if ((relay.type == SOCKS6_ADDR_IPV4 && !memcmp (relay.u.ipv4, zero, 4))
-          || (relay.type == SOCKS6_ADDR_IPV6
-              && !memcmp (relay.u.ipv6, zero, 16)))
+      format_addr (&target, true, text, sizeof text);
+      probe_say (_("udp"), _("UDP ASSOCIATE, then a datagram to %s%s"), text,
+                 udp_peer.pid ? _(" (the probe's own echo)") : "");
+      const struct socks5_reply *r = report_command ("udp", &c, io);
+      if (r)
         {
-          union socks6_sockaddr sa;
-          socklen_t salen = sizeof sa;
-          getpeername (fd, &sa.sa, &salen);
-          socks6_addr_from_sockaddr (&relay, &sa.sa, salen);
-          relay.port = r->bound.port;
+          probe_json_string ("target", text);
+          probe_json_end ();
+          if (r->reply == SOCKS5_REP_COMMAND_NOT_SUPPORTED)
+            probe_say (_("udp"), _("note: the server does not support UDP "
+                                   "ASSOCIATE"));
         }
-      diag_udp_datagram (&relay, probe_opt.udp_target);
+      if (r && r->reply == SOCKS5_REP_SUCCEEDED)
+        diag_udp_relay (&fd, &r->bound, &target);
+      if (fd >= 0)
+        close (fd);
     }
-  close (fd);
+  probe_peer_stop (&udp_peer);
 }
 
 /* Only the greeting (and authentication) when no command is asked.  */

@@ -243,10 +243,8 @@ bind_socket (const struct socks6_addr *addr, int type, uint16_t *port)
   return fd;
 }
 
-/* Parse "a.b.c.d:PORT" or "[v6]:PORT", PORT 0 to 65535 (0: any, which
-   socks6_addr_parse rightly refuses for a destination).  */
-static bool
-parse_listen_address (const char *text, struct socks6_addr *addr)
+bool
+probe_parse_endpoint (const char *text, struct socks6_addr *addr)
 {
   const char *colon = strrchr (text, ':');
   char host[SOCKS6_ADDR_TEXT_MAX], *end;
@@ -280,7 +278,7 @@ probe_listen (void)
   uint16_t port;
   int fds[2];
 
-  if (!parse_listen_address (probe_opt.listen, &addr))
+  if (!probe_parse_endpoint (probe_opt.listen, &addr))
     error (PROBE_EXIT_LOCAL, 0, _("invalid listening address '%s': give "
                                   "ADDR:PORT, ADDR an IPv4 or [IPv6] "
                                   "address, PORT 0 for any"),
@@ -331,7 +329,13 @@ probe_peer_start (struct probe_peer *peer, int lifetime_ms)
   }
   if (fds[3] < 0)
     fds[3] = peer_socket ("::1", SOCK_STREAM, &peer->tcp6_port);
-  fds[4] = peer_socket ("::1", SOCK_DGRAM, &peer->udp6_port);
+  {
+    struct socks6_addr a;
+    socks6_addr_parse_literal (&a, "::1", peer->udp4_port);
+    fds[4] = bind_socket (&a, SOCK_DGRAM, &peer->udp6_port);
+  }
+  if (fds[4] < 0)
+    fds[4] = peer_socket ("::1", SOCK_DGRAM, &peer->udp6_port);
   if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0)
     return -1;
   peer->has_ipv6 = fds[3] >= 0 && fds[4] >= 0;

@@ -7,6 +7,7 @@
 bin_PROGRAMS += src/probe/socks6-probe
 src_probe_socks6_probe_SOURCES = \
 	src/probe/probe.c src/probe/probe.h \
+	src/probe/bindudp.c \
 	src/probe/conformance.c \
 	src/probe/diagnose.c \
 	src/probe/listen.c \

@@ -88,11 +88,19 @@ probe_tcp_connect (const union socks6_sockaddr *sa, socklen_t salen,
 {
   int fd = socket (sa->sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK
                    | SOCK_CLOEXEC, 0);
-  int err = 0;
-  socklen_t errlen = sizeof err;
 
   if (fd < 0)
     return -1;
+  return probe_tcp_connect_fd (fd, sa, salen, deadline);
+}
+
+int
+probe_tcp_connect_fd (int fd, const union socks6_sockaddr *sa,
+                      socklen_t salen, uint64_t deadline)
+{
+  int err = 0;
+  socklen_t errlen = sizeof err;
+
   if (connect (fd, &sa->sa, salen) == 0)
     return fd;
   if (errno != EINPROGRESS)

@@ -60,7 +60,7 @@ static const struct option long_options[] = {
   {"send", required_argument, NULL, OPTION_SEND},
   {"http-head", no_argument, NULL, OPTION_HTTP_HEAD},
   {"resolve", required_argument, NULL, OPTION_RESOLVE},
-  {"bind", no_argument, NULL, OPTION_BIND},
+  {"bind", optional_argument, NULL, OPTION_BIND},
   {"udp", required_argument, NULL, OPTION_UDP},
   {"conformance", no_argument, NULL, OPTION_CONFORMANCE},
   {"listen", required_argument, NULL, OPTION_LISTEN},
@@ -109,8 +109,11 @@ Mandatory arguments to long options are mandatory for short options too.\n"),
                              escapes) and show the first bytes back\n\
       --http-head          after CONNECT, send an HTTP HEAD request\n\
       --resolve=NAME       ask the server to resolve NAME (RESOLVE, X'F0')\n\
-      --bind               BIND, then connect as the peer would\n\
-      --udp=TARGET         UDP ASSOCIATE, then a datagram to TARGET\n\
+      --bind[=PEER]        BIND, then connect as the peer would, from PEER\n\
+                             (ADDR:PORT; default 0.0.0.0:0, an IPv4 peer;\n\
+                             [::]:0 for an IPv6 one), and relay data\n\
+      --udp=TARGET         UDP ASSOCIATE, then a datagram to TARGET; self,\n\
+                             self6 or self-name: the probe's own echo\n\
 "), stdout);
   fputs (_("\
       --conformance        run the numbered RFC 1928/1929 checks\n\
@@ -204,7 +207,10 @@ parse_options (int argc, char **argv, const char **password_file)
       case OPTION_SEND: probe_opt.send_text = optarg; break;
       case OPTION_HTTP_HEAD: probe_opt.http_head = true; break;
       case OPTION_RESOLVE: probe_opt.resolve_name = optarg; break;
-      case OPTION_BIND: probe_opt.bind = true; break;
+      case OPTION_BIND:
+        probe_opt.bind = true;
+        probe_opt.bind_peer = optarg;
+        break;
       case OPTION_UDP: probe_opt.udp_target = optarg; break;
       case OPTION_CONFORMANCE: probe_opt.conformance = true; break;
       case OPTION_LISTEN: probe_opt.listen = optarg; break;
@@ -270,6 +276,16 @@ check_options (int argc, char **argv)
     {
       error (0, 0, _("--send and --http-head cannot be used together"));
       usage (PROBE_EXIT_LOCAL);
+    }
+  if (probe_opt.bind_peer)
+    {
+      struct socks6_addr peer;
+      if (!probe_parse_endpoint (probe_opt.bind_peer, &peer))
+        error (PROBE_EXIT_LOCAL, 0, _("invalid BIND peer '%s': give "
+                                      "ADDR:PORT, ADDR an IPv4 or [IPv6] "
+                                      "address, 0.0.0.0 or [::] for any, "
+                                      "PORT 0 for any"),
+               probe_opt.bind_peer);
     }
   if (probe_opt.user && strlen (probe_opt.user) > 255)
     error (PROBE_EXIT_LOCAL, 0, _("user name longer than 255 octets"));

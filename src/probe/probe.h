@@ -17,6 +17,7 @@
 
 #include "addr.h"
 #include "client.h"
+#include "socks5.h"
 
 /* Exit statuses, documented in doc/probe.texi.  */
 enum
@@ -36,6 +37,7 @@ struct probe_options
   bool http_head;               /* --http-head */
   const char *resolve_name;     /* --resolve */
   bool bind;                    /* --bind */
+  const char *bind_peer;        /* --bind=PEER; NULL: 0.0.0.0:0 */
   const char *udp_target;       /* --udp */
   bool conformance;             /* --conformance */
   const char *listen;           /* --listen */
@@ -96,6 +98,11 @@ extern uint64_t probe_deadline (int timeout_ms);
 extern int probe_tcp_connect (const union socks6_sockaddr *sa,
                               socklen_t salen, uint64_t deadline);
 
+/* The same with FD, a non-blocking TCP socket the caller made (and
+   perhaps bound); FD is closed on failure.  */
+extern int probe_tcp_connect_fd (int fd, const union socks6_sockaddr *sa,
+                                 socklen_t salen, uint64_t deadline);
+
 /* Write all of BUF, or read what comes (at least one byte), before
    DEADLINE.  */
 extern enum probe_io probe_send_all (int fd, const void *buf, size_t len,
@@ -127,6 +134,42 @@ extern size_t probe_first_octets_len;
 /* Parse TARGET as name:port, v4:port or [v6]:port into ADDR (names in
    wire form through name.h).  Return a SOCKS6_E_* code.  */
 extern int probe_parse_target (const char *target, struct socks6_addr *addr);
+
+/* Parse "a.b.c.d:PORT" or "[v6]:PORT", PORT 0 to 65535 (0: any, which
+   socks6_addr_parse rightly refuses for a destination).  */
+extern bool probe_parse_endpoint (const char *text, struct socks6_addr *addr);
+
+/* BIND and UDP ASSOCIATE (bindudp.c).  Whether A is 0.0.0.0 or ::.  */
+extern bool probe_addr_unspecified (const struct socks6_addr *a);
+/* Where to reach BND, an address the server announced on the control
+   connection FD: BND itself, or for an unspecified one the server's own
+   address.  False when that cannot be told.  */
+extern bool probe_announced_where (int fd, const struct socks6_addr *bnd,
+                                   struct socks6_addr *where);
+/* Connect to WHERE as BIND's peer, from FROM when it is an address (and
+   from its port when not 0).  Return the socket or -1 with errno.  */
+extern int probe_bind_peer_connect (const struct socks6_addr *where,
+                                    const struct socks6_addr *from,
+                                    uint64_t deadline);
+/* A non-blocking UDP socket connected to RELAY, bound to FROM when it is
+   an address.  Return it or -1 with errno.  */
+extern int probe_udp_open (const struct socks6_addr *relay,
+                           const struct socks6_addr *from);
+/* Send PAYLOAD (LEN bytes) for DST with the RFC 1928 header, FRAG as
+   given.  */
+extern bool probe_udp_send (int fd, uint8_t frag,
+                            const struct socks6_addr *dst,
+                            const void *payload, size_t len);
+/* Receive one datagram before DEADLINE, decode its header into H and
+   copy the payload (up to SIZE bytes, *LEN of them).  A datagram without
+   a valid header is PROBE_IO_ERROR with errno EBADMSG.  */
+extern enum probe_io probe_udp_recv (int fd, struct socks5_udp_header *h,
+                                     uint8_t *payload, size_t size,
+                                     size_t *len, uint64_t deadline);
+/* After the association's TCP connection closed: true once a datagram
+   to DST goes unanswered within LIMIT_MS, *MS after the first try.  */
+extern bool probe_udp_ended (int fd, const struct socks6_addr *dst,
+                             int limit_ms, double *ms);
 
 /* The modes.  Each returns an exit status.  */
 extern int probe_diagnose (void);
