@@ -91,6 +91,37 @@ rules_any_prefix_match (const struct config_prefix *prefixes, size_t n,
   return false;
 }
 
+/* The address a connect() to DST really reaches, for matching "to"
+   prefixes: 0.0.0.0, :: and ::ffff:0.0.0.0 reach the host itself, so
+   they are matched as 127.0.0.1 and ::1.  Otherwise "deny to
+   127.0.0.0/8 ::1" would let any client reach the gateway's own loopback
+   services.  *COPY holds the substitute when one is needed.  */
+static const struct socks6_addr *
+rules_dst_as_reached (const struct socks6_addr *dst, struct socks6_addr *copy)
+{
+  static const unsigned char zero[16];
+
+  if (dst->type == SOCKS6_ADDR_IPV4 && memcmp (dst->u.ipv4, zero, 4) == 0)
+    {
+      *copy = *dst;
+      copy->u.ipv4[0] = 127;
+      copy->u.ipv4[3] = 1;
+      return copy;
+    }
+  if (dst->type == SOCKS6_ADDR_IPV6
+      && (memcmp (dst->u.ipv6, zero, 16) == 0
+          || (memcmp (dst->u.ipv6, rules_v4mapped, 12) == 0
+              && memcmp (dst->u.ipv6 + 12, zero, 4) == 0)))
+    {
+      *copy = *dst;
+      if (copy->u.ipv6[10] == 0xff)
+        copy->u.ipv6[12] = 127;
+      copy->u.ipv6[15] = 1;
+      return copy;
+    }
+  return dst;
+}
+
 /* Whether the name NAME (LEN octets, trailing dot already removed)
    matches ENTRY: ".example.com" matches example.com and every name under
    it, "example.com" only itself; case does not matter.  */
@@ -140,8 +171,14 @@ rules_match_to (const struct config_rule *rule,
   if (name && rules_any_name_match (rule, name))
     return TO_YES;
   if (addr)
-    return rules_any_prefix_match (rule->dst_prefixes, rule->n_dst_prefixes,
-                                   addr) ? TO_YES : TO_NO;
+    {
+      struct socks6_addr copy;
+
+      addr = rules_dst_as_reached (addr, &copy);
+      return rules_any_prefix_match (rule->dst_prefixes,
+                                     rule->n_dst_prefixes, addr)
+             ? TO_YES : TO_NO;
+    }
   return rule->n_dst_prefixes > 0 ? TO_UNKNOWN : TO_NO;
 }
 

@@ -612,6 +612,35 @@ test_rules (void)
   config_unref (c);
 }
 
+/* connect() to 0.0.0.0 or :: reaches the host itself, so a rule
+   denying the loopback addresses must also deny the unspecified ones,
+   however they are written.  */
+static void
+test_rules_unspecified (void)
+{
+  const uint8_t CONNECT = SOCKS5_CMD_CONNECT;
+  struct config *c = load ("deny to 127.0.0.0/8 ::1\n"
+                           "allow from 127.0.0.0/8 ::1\n");
+
+  UNIT_CHECK (c != NULL, "rules: unspecified: file loads");
+  if (!c)
+    return;
+  UNIT_CHECK (!allowed (c, "127.0.0.1", NULL, CONNECT, ip ("0.0.0.0", 80))
+              && !allowed (c, "127.0.0.1", NULL, CONNECT, ip ("::", 80))
+              && !allowed (c, "127.0.0.1", NULL, CONNECT,
+                           ip ("::ffff:0.0.0.0", 80)),
+              "rules: 0.0.0.0 and :: match a rule denying loopback");
+  UNIT_CHECK (!allowed_resolved (c, "127.0.0.1", name ("zero.test", 80),
+                                 "0.0.0.0")
+              && !allowed_resolved (c, "127.0.0.1", name ("zero.test", 80),
+                                    "::"),
+              "rules: a name resolving to 0.0.0.0 or :: is denied too");
+  UNIT_CHECK (allowed (c, "127.0.0.1", NULL, CONNECT, ip ("0.0.0.1", 80))
+              && allowed (c, "127.0.0.1", NULL, CONNECT, ip ("::2", 80)),
+              "rules: only the unspecified addresses stand for loopback");
+  config_unref (c);
+}
+
 /* Hash PASSWORD with a fresh setting of the method PREFIX ("$y$", "$6$",
    "$2b$"); NULL when libcrypt lacks the method.  */
 static char *
@@ -793,6 +822,7 @@ main (void)
   test_all_errors_reported ();
   test_open_relay ();
   test_rules ();
+  test_rules_unspecified ();
   test_auth ();
 #ifdef HAVE_PAM
   test_pam_config ();
