@@ -16,6 +16,8 @@ doc_socks6_TEXINFOS = \
 	doc/libsocks6-names.texi \
 	doc/security.texi \
 	doc/troubleshooting.texi \
+	doc/benchmarks.texi \
+	doc/testsuite.texi \
 	doc/fdl.texi
 
 dist_man_MANS = doc/socks6d.8 doc/socksify.1 doc/socks6-probe.1 \
