@@ -51,5 +51,6 @@ testsuite_unit_test_config_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/src/socks
 testsuite_unit_test_config_LDADD = $(UNIT_LDADD) gl/libgnu.la $(LIBCRYPT) $(PAM_LIBS)
 
 EXTRA_DIST += testsuite/unit/unit.h testsuite/config testsuite/lib \
+	testsuite/socks6d-client.py testsuite/socks6d-peer.py \
 	testsuite/libsocks6.tests testsuite/socks6d.tests \
 	testsuite/socksify.tests testsuite/socks6-probe.tests
