@@ -101,20 +101,13 @@ log_set_target (const char *target)
 void
 log_set_verbosity (int verbosity)
 {
-  pthread_mutex_lock (&log_lock);
-  log_level = verbosity;
-  pthread_mutex_unlock (&log_lock);
+  __atomic_store_n (&log_level, verbosity, __ATOMIC_RELAXED);
 }
 
 int
 log_verbosity (void)
 {
-  int level;
-
-  pthread_mutex_lock (&log_lock);
-  level = log_level;
-  pthread_mutex_unlock (&log_lock);
-  return level;
+  return __atomic_load_n (&log_level, __ATOMIC_RELAXED);
 }
 
 /* Write all of BUF to FD, retrying after signals and short writes.  */
@@ -173,15 +166,13 @@ log_vmessage (int priority, int errnum, const char *fmt, va_list args)
   char *text;
   char *full = NULL;
 
+  /* Checked before formatting: debug calls sit on hot paths.  A relaxed
+     load is enough, a change of verbosity may take effect a line late.  */
+  if (priority == LOG_DEBUG && __atomic_load_n (&log_level, __ATOMIC_RELAXED) < 1)
+    return;
   if (vasprintf (&text, fmt, args) < 0)
     return;
   pthread_mutex_lock (&log_lock);
-  if (priority == LOG_DEBUG && log_level < 1)
-    {
-      pthread_mutex_unlock (&log_lock);
-      free (text);
-      return;
-    }
   /* strerror is called under the lock: its buffer for unknown codes is
      not ours to share.  */
   if (errnum != 0 && asprintf (&full, "%s: %s", text, strerror (errnum)) < 0)

@@ -271,6 +271,19 @@ post_all (struct control *ctl, unsigned int request)
     gateway_worker_post (ctl->workers[i], request);
 }
 
+/* Send the log where TARGET says; a target that cannot be opened is
+   reported where the log goes now, which is kept.  */
+static void
+apply_log_target (const char *target)
+{
+  int err = log_set_target (target);
+  if (err != 0)
+    {
+      errno = err;
+      log_warn (_("cannot log to %s, logging stays where it was"), target);
+    }
+}
+
 static bool
 same_listeners (const struct config *a, const struct config *b)
 {
@@ -305,8 +318,8 @@ reload (struct control *ctl)
   if (old->workers != config->workers)
     log_warnx (_("reload: the number of workers changes only on restart"));
   gateway_config_unref (ctl->shared, old);
-  if (!ctl->foreground && config->log_target)
-    log_set_target (config->log_target);
+  if (config->log_target)
+    apply_log_target (config->log_target);
   gateway_config_replace (ctl->shared, config);
   log_info (_("reload: configuration %s loaded"), ctl->config_file);
 }
@@ -485,11 +498,11 @@ main (int argc, char **argv)
   if (listener_open_all (shared.config, &shared.listeners) < 0)
     return SOCKS6D_EXIT_FAILURE;
   if (!o.foreground)
-    {
-      daemonize ();
-      if (shared.config->log_target)
-        log_set_target (shared.config->log_target);
-    }
+    daemonize ();
+  /* "log" in the file wins over the default of either mode (stderr in
+     the foreground, syslog otherwise), as socks6d.conf(5) says.  */
+  if (shared.config->log_target)
+    apply_log_target (shared.config->log_target);
   if (o.pid_file || shared.config->pid_file)
     write_pid_file (o.pid_file ? o.pid_file : shared.config->pid_file);
   if (o.user || shared.config->user)

@@ -274,6 +274,8 @@ launch_print_summary (const struct socksify_settings *settings)
                         _("/etc/hosts names local:"));
   launch_print_setting (settings, SOCKSIFY_KEY_PIPELINING,
                         _("pipelined handshake:"));
+  launch_print_setting (settings, SOCKSIFY_KEY_CONNECT_MODE,
+                        _("non-blocking connect:"));
   launch_print_setting (settings, SOCKSIFY_KEY_RESOLVE,
                         _("RESOLVE at lookup time:"));
   launch_print_setting (settings, SOCKSIFY_KEY_UNSPEC_FAMILY,

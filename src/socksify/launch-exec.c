@@ -19,6 +19,7 @@
 #include <error.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,63 @@ launch_set_preload (void)
   free (value);
 }
 
+/* Chromium resolves names in its browser process (getaddrinfo, since
+   its network-service process may be sandboxed) and connects from its
+   network service, a separate process it starts with exec: the fake
+   address the one hands out is unknown to the other's fake-address
+   table (a table lives for one exec, RFC 3089 section 5), so the
+   connect would fail.  The feature NetworkServiceInProcess2 runs the
+   network service in the browser process, with one table.  */
+static const char *const launch_chromium_names[] = {
+  "chromium", "chromium-browser", "chrome", "google-chrome",
+  "google-chrome-stable", "google-chrome-beta", "google-chrome-unstable",
+  "chrome-headless-shell",
+};
+
+#define LAUNCH_CHROMIUM_FEATURE "NetworkServiceInProcess2"
+#define LAUNCH_FEATURES_SWITCH "--enable-features="
+
+static bool
+launch_is_chromium (const char *file)
+{
+  const char *base = strrchr (file, '/');
+  base = base ? base + 1 : file;
+  for (size_t i = 0; i < sizeof launch_chromium_names
+       / sizeof launch_chromium_names[0]; i++)
+    if (strcmp (base, launch_chromium_names[i]) == 0)
+      return true;
+  return false;
+}
+
+/* ARGV for Chromium with LAUNCH_CHROMIUM_FEATURE enabled: added to the
+   program's own --enable-features (Chromium obeys only the last one),
+   or as a switch of its own right after the program name.  */
+static char **
+launch_chromium_argv (char **argv)
+{
+  size_t argc = 1;
+  size_t last = 0;              /* none */
+  bool switches = true;         /* until "--" */
+  for (; argv[argc]; argc++)
+    if (strcmp (argv[argc], "--") == 0)
+      switches = false;
+    else if (switches && strncmp (argv[argc], LAUNCH_FEATURES_SWITCH,
+                                  sizeof LAUNCH_FEATURES_SWITCH - 1) == 0)
+      last = argc;
+  char **copy = xnmalloc (argc + 2, sizeof *copy);
+  size_t n = 0;
+  copy[n++] = argv[0];
+  if (!last)
+    copy[n++] = xstrdup (LAUNCH_FEATURES_SWITCH LAUNCH_CHROMIUM_FEATURE);
+  for (size_t i = 1; i <= argc; i++)
+    copy[n++] = i == last
+      ? launch_asprintf ("%s%s" LAUNCH_CHROMIUM_FEATURE, argv[i],
+                         argv[i][sizeof LAUNCH_FEATURES_SWITCH - 1]
+                         ? "," : "")
+      : argv[i];
+  return copy;
+}
+
 /* Write every setting into its SOCKS6_* variable, in canonical form,
    so the library reads exactly what was checked here.  */
 static void
@@ -205,6 +263,8 @@ launch_exec (const struct socksify_settings *settings, char **argv)
   launch_check_program (argv[0], file);
   launch_export_settings (settings);
   launch_set_preload ();
+  if (launch_is_chromium (argv[0]) || launch_is_chromium (file))
+    argv = launch_chromium_argv (argv);
   /* Flush now: after exec, close_stdout would never run.  */
   fflush (stdout);
   execv (file, argv);

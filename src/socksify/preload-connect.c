@@ -19,6 +19,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 
 #include "preload.h"
@@ -138,6 +139,12 @@ preload_release (const struct sockaddr *sa)
 static int
 preload_connect_socks (int fd, const struct sockaddr *sa, socklen_t len)
 {
+  int again = preload_async_connect_again (fd);
+  if (again >= 0)
+    {
+      errno = again;
+      return -1;
+    }
   struct socks6_addr dst;
   bool fake;
   int err = preload_destination (sa, &dst, &fake);
@@ -157,8 +164,25 @@ preload_connect_socks (int fd, const struct sockaddr *sa, socklen_t len)
       return -1;
     }
   int family = sa->sa_family;
+  memset (&entry, 0, sizeof entry);
+  entry.fake = fake;
+  entry.family = family;
+  memcpy (&entry.peer, sa, len < sizeof entry.peer ? len : sizeof entry.peer);
   preload_busy_begin ();
-  err = preload_gateway_request (fd, SOCKS5_CMD_CONNECT, &dst, NULL);
+  err = -1;
+  if (preload_state.settings.connect_mode == SOCKSIFY_CONNECT_ASYNC
+      && (preload_true.fcntl (fd, F_GETFL) & O_NONBLOCK))
+    {
+      err = preload_async_start (fd, &dst, &entry);
+      if (err == 0)
+        {
+          preload_busy_end ();
+          errno = EINPROGRESS;
+          return -1;
+        }
+    }
+  if (err < 0)
+    err = preload_gateway_request (fd, SOCKS5_CMD_CONNECT, &dst, NULL);
   if (err)
     {
       /* A clean, unconnected socket of the program's family, so a retry
@@ -173,11 +197,7 @@ preload_connect_socks (int fd, const struct sockaddr *sa, socklen_t len)
       errno = err;
       return -1;
     }
-  memset (&entry, 0, sizeof entry);
   entry.socksified = true;
-  entry.fake = fake;
-  entry.family = family;
-  memcpy (&entry.peer, sa, len < sizeof entry.peer ? len : sizeof entry.peer);
   preload_fd_set (fd, &entry);
   return 0;
 }

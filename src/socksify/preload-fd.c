@@ -26,6 +26,8 @@
 
 #include "preload.h"
 
+static void preload_fd_release (const struct preload_fd *entry);
+
 #define PRELOAD_FD_MAX (1 << 20)
 
 static struct preload_fd *preload_fds;
@@ -75,6 +77,12 @@ preload_fd_get (int fd, struct preload_fd *entry)
   *entry = preload_fds[fd];
   pthread_mutex_unlock (&preload_fd_lock);
   return entry->socksified;
+}
+
+void
+preload_fd_release_entry (const struct preload_fd *entry)
+{
+  preload_fd_release (entry);
 }
 
 /* Drop the hold ENTRY has on its fake address.  */

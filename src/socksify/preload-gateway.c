@@ -4,10 +4,13 @@
    libsocks6's client engine, greeting, authentication and request
    pipelined so a CONNECT costs one round trip.
 
-   This is level 2 of DESIGN.md's non-blocking connect: the handshake runs
-   inside connect(), bounded by the timeout, even on a non-blocking
-   socket, which then reports success or the true errno at once (a
-   non-blocking connect may legally complete immediately).  The socket's
+   This is level 2 of DESIGN.md's non-blocking connect, used for blocking
+   sockets, for RESOLVE, and for non-blocking ones with
+   --connect-mode=blocking: the handshake runs inside connect(), bounded
+   by the timeout, and a non-blocking socket then reports success or the
+   true errno at once (a non-blocking connect may legally complete
+   immediately).  Level 3, the asynchronous connect, is in
+   preload-async.c and runs the same steps from the waiting hooks.  The socket's
    file status flags are saved and restored exactly; only O_NONBLOCK is
    set while the handshake runs, so the timeout can be kept.
 
@@ -97,7 +100,7 @@ preload_gateway_family (void)
   return preload_gateway_count ? preload_gateways[0].sa.sa_family : AF_INET;
 }
 
-static int64_t
+int64_t
 preload_now_ms (void)
 {
   struct timespec ts;
@@ -117,7 +120,7 @@ preload_wait (int fd, short events, int64_t deadline)
       if (left <= 0)
         return ETIMEDOUT;
       struct pollfd p = {.fd = fd,.events = events };
-      int n = poll (&p, 1, left > 60000 ? 60000 : (int) left);
+      int n = preload_true.poll (&p, 1, left > 60000 ? 60000 : (int) left);
       if (n > 0)
         return 0;
       if (n < 0 && errno != EINTR)
@@ -166,27 +169,47 @@ preload_socket_family (int fd)
   return ss.sa.sa_family;
 }
 
-/* Connect FD (already non-blocking) to gateway number I.  A socket
-   whose connect failed cannot connect again (Linux says ECONNABORTED),
-   so a later attempt (I > 0) always starts from a fresh socket.  */
-static int
-preload_gateway_connect (int fd, size_t i, int64_t deadline)
+size_t
+preload_gateway_count_ready (void)
+{
+  preload_gateway_ready ();
+  return preload_gateway_count;
+}
+
+/* Start connecting FD (already non-blocking) to gateway number I.  A
+   socket whose connect failed cannot connect again (Linux says
+   ECONNABORTED), so a later attempt (I > 0) always starts from a fresh
+   socket; *RENEWED tells the caller it happened.  Return 0 (connected),
+   EINPROGRESS, or an errno value.  */
+int
+preload_gateway_begin (int fd, size_t i, bool *renewed)
 {
   int family = preload_gateways[i].sa.sa_family;
+  *renewed = false;
   if (i > 0 || preload_socket_family (fd) != family)
     {
       int err = preload_socket_renew (fd, family);
       if (err)
         return err;
+      *renewed = true;
       int flags = preload_true.fcntl (fd, F_GETFL);
       preload_true.fcntl (fd, F_SETFL, flags | O_NONBLOCK);
     }
   if (preload_true.connect (fd, &preload_gateways[i].sa,
                             preload_gateway_lens[i]) == 0)
     return 0;
-  if (errno != EINPROGRESS && errno != EINTR)
-    return errno;
-  int err = preload_wait (fd, POLLOUT, deadline);
+  return errno == EINTR ? EINPROGRESS : errno;
+}
+
+/* Connect FD (already non-blocking) to gateway number I.  */
+static int
+preload_gateway_connect (int fd, size_t i, int64_t deadline)
+{
+  bool renewed;
+  int err = preload_gateway_begin (fd, i, &renewed);
+  if (err != EINPROGRESS)
+    return err;
+  err = preload_wait (fd, POLLOUT, deadline);
   if (err)
     return err;
   socklen_t len = sizeof err;
@@ -219,7 +242,7 @@ preload_send_output (int fd, struct socks5_client *client, int64_t deadline)
 }
 
 /* The errno a failed handshake means to the program.  */
-static int
+int
 preload_handshake_errno (const struct socks5_client *client, int rc)
 {
   switch (rc)
@@ -266,21 +289,28 @@ preload_receive (int fd, struct socks5_client *client, int64_t deadline)
     }
 }
 
+int
+preload_gateway_engine (struct socks5_client *client, uint8_t command,
+                        const struct socks6_addr *dst)
+{
+  socks5_client_init (client);
+  socks5_client_set_request (client, command, dst);
+  const struct preload_state *st = &preload_state;
+  if (st->settings.user[0] && st->password_len > 0)
+    socks5_client_set_credentials (client, st->settings.user,
+                                   strlen (st->settings.user), st->password,
+                                   st->password_len);
+  socks5_client_set_pipelining (client, st->settings.pipelining);
+  return socks5_client_start (client) == SOCKS6_OK ? 0 : EINVAL;
+}
+
 /* The handshake for COMMAND and DST over FD, connected to a gateway.  */
 static int
 preload_handshake (int fd, uint8_t command, const struct socks6_addr *dst,
                    struct socks5_reply *reply, int64_t deadline)
 {
   struct socks5_client client;
-  socks5_client_init (&client);
-  socks5_client_set_request (&client, command, dst);
-  const struct preload_state *st = &preload_state;
-  if (st->settings.user[0] && st->password_len > 0)
-    socks5_client_set_credentials (&client, st->settings.user,
-                                   strlen (st->settings.user), st->password,
-                                   st->password_len);
-  socks5_client_set_pipelining (&client, st->settings.pipelining);
-  if (socks5_client_start (&client) != SOCKS6_OK)
+  if (preload_gateway_engine (&client, command, dst) != 0)
     return EINVAL;
   int err = preload_receive (fd, &client, deadline);
   if (err == 0 && reply)
@@ -289,7 +319,7 @@ preload_handshake (int fd, uint8_t command, const struct socks6_addr *dst,
   return err;
 }
 
-static void
+void
 preload_log_request (int err, uint8_t command, const struct socks6_addr *dst,
                      size_t gateway)
 {

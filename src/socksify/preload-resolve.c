@@ -66,9 +66,7 @@ preload_is_ipv6_literal (const char *node, char *wire, size_t *len)
   return true;
 }
 
-/* The fake address of FAMILY for WIRE, after the optional RESOLVE.
-   Return 0 or an EAI_* code.  */
-static int
+int
 preload_fake_address (int family, const char *wire, size_t len,
                       unsigned char addr[16])
 {

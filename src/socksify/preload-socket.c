@@ -35,6 +35,16 @@ preload_sockaddr_len (int family)
     : sizeof (struct sockaddr_in6);
 }
 
+/* FD is closed, or replaced by dup2: its pending connect and epoll
+   registration go with it.  */
+static void
+preload_socket_gone (int fd)
+{
+  preload_fd_clear (fd);
+  if (preload_state.settings.connect_mode == SOCKSIFY_CONNECT_ASYNC)
+    preload_async_forget (fd);
+}
+
 PRELOAD_EXPORT int
 socket (int domain, int type, int protocol)
 {
@@ -44,7 +54,7 @@ socket (int domain, int type, int protocol)
   /* A descriptor closed behind our back (close_range, a raw syscall)
      may come back as this number: its old entry is not this socket's.  */
   if (fd >= 0 && preload_enter ())
-    preload_fd_clear (fd);
+    preload_socket_gone (fd);
   return fd;
 }
 
@@ -52,7 +62,7 @@ PRELOAD_EXPORT int
 close (int fd)
 {
   if (preload_enter ())
-    preload_fd_clear (fd);
+    preload_socket_gone (fd);
   return preload_true.close (fd);
 }
 
@@ -85,8 +95,11 @@ dup2 (int oldfd, int newfd)
 {
   preload_sym_load ();
   int fd = preload_true.dup2 (oldfd, newfd);
-  if (fd >= 0 && preload_enter ())
-    preload_fd_copy (oldfd, fd);
+  if (fd >= 0 && fd != oldfd && preload_enter ())
+    {
+      preload_socket_gone (fd);
+      preload_fd_copy (oldfd, fd);
+    }
   return fd;
 }
 
@@ -96,7 +109,10 @@ dup3 (int oldfd, int newfd, int flags)
   preload_sym_load ();
   int fd = preload_true.dup3 (oldfd, newfd, flags);
   if (fd >= 0 && preload_enter ())
-    preload_fd_copy (oldfd, fd);
+    {
+      preload_socket_gone (fd);
+      preload_fd_copy (oldfd, fd);
+    }
   return fd;
 }
 
@@ -138,7 +154,14 @@ PRELOAD_EXPORT int
 getpeername (int fd, struct sockaddr *sa, socklen_t *len)
 {
   struct preload_fd entry;
-  if (!preload_enter () || !sa || !len || !preload_fd_get (fd, &entry))
+  if (!preload_enter () || !sa || !len)
+    return preload_true.getpeername (fd, sa, len);
+  if (preload_async_count () > 0 && preload_async_pending (fd))
+    {
+      errno = ENOTCONN;       /* as while a connect is in progress */
+      return -1;
+    }
+  if (!preload_fd_get (fd, &entry))
     return preload_true.getpeername (fd, sa, len);
   preload_copy_sockaddr (&entry.peer, preload_sockaddr_len
                          (entry.peer.sa.sa_family), sa, len);

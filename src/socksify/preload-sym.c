@@ -59,6 +59,15 @@ preload_sym_load_once (void)
   PRELOAD_SYM (gethostbyname2);
   PRELOAD_SYM (gethostbyname_r);
   PRELOAD_SYM (gethostbyname2_r);
+  PRELOAD_SYM (getsockopt);
+  PRELOAD_SYM (poll);
+  PRELOAD_SYM (ppoll);
+  PRELOAD_SYM (select);
+  PRELOAD_SYM (pselect);
+  PRELOAD_SYM (epoll_ctl);
+  PRELOAD_SYM (epoll_wait);
+  PRELOAD_SYM (epoll_pwait);
+  PRELOAD_SYM (epoll_pwait2);
   PRELOAD_SYM (gethostbyaddr);
   PRELOAD_SYM (gethostbyaddr_r);
   if (!preload_true.fcntl64)

@@ -3,8 +3,9 @@
    (preload-sym.c), its settings and state (preload-init.c), the per-fd
    table (preload-fd.c), logging (preload-log.c), /etc/hosts
    (preload-hosts.c), the gateway connection (preload-gateway.c), and
-   the hooks themselves (preload-connect.c, preload-socket.c,
-   preload-resolve.c, preload-res.c).
+   the asynchronous connect (preload-async.c), and the hooks themselves
+   (preload-connect.c, preload-socket.c, preload-resolve.c,
+   preload-res.c, preload-wait.c).
 
    The library is built with hidden visibility and a list of exported
    symbols: only the hooks are visible, so neither libsocks6's functions
@@ -22,6 +23,9 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -61,6 +65,18 @@ struct preload_true
                           struct hostent **, int *);
   int (*gethostbyname2_r) (const char *, int, struct hostent *, char *,
                            size_t, struct hostent **, int *);
+  int (*getsockopt) (int, int, int, void *, socklen_t *);
+  int (*poll) (struct pollfd *, nfds_t, int);
+  int (*ppoll) (struct pollfd *, nfds_t, const struct timespec *,
+                const sigset_t *);
+  int (*select) (int, fd_set *, fd_set *, fd_set *, struct timeval *);
+  int (*pselect) (int, fd_set *, fd_set *, fd_set *,
+                  const struct timespec *, const sigset_t *);
+  int (*epoll_ctl) (int, int, int, struct epoll_event *);
+  int (*epoll_wait) (int, struct epoll_event *, int, int);
+  int (*epoll_pwait) (int, struct epoll_event *, int, int, const sigset_t *);
+  int (*epoll_pwait2) (int, struct epoll_event *, int,
+                       const struct timespec *, const sigset_t *);
   struct hostent *(*gethostbyaddr) (const void *, socklen_t, int);
   int (*gethostbyaddr_r) (const void *, socklen_t, int, struct hostent *,
                           char *, size_t, struct hostent **, int *);
@@ -118,6 +134,8 @@ extern void preload_fd_set (int fd, const struct preload_fd *entry);
 extern void preload_fd_clear (int fd);
 /* NEWFD becomes a copy of OLDFD (dup).  */
 extern void preload_fd_copy (int oldfd, int newfd);
+/* Drop the hold ENTRY (not in the table) has on its fake address.  */
+extern void preload_fd_release_entry (const struct preload_fd *entry);
 /* Called in the child after fork: take holds for inherited sockets.  */
 extern void preload_fd_after_fork (void);
 
@@ -140,6 +158,12 @@ extern enum preload_name_kind preload_classify_name (const char *name,
                                                      char *wire,
                                                      size_t *len);
 
+/* The fake address of FAMILY for WIRE (LEN octets) in ADDR, after the
+   RESOLVE question to the gateway when configured.  Return 0 or an
+   EAI_* code (EAI_NONAME: the gateway says the name does not exist).  */
+extern int preload_fake_address (int family, const char *wire, size_t len,
+                                 unsigned char addr[16]);
+
 /* Lay a hostent for NAME and ADDR (of FAMILY) out in BUF, as the _r
    functions do: 0, or ERANGE when BUFLEN is too small.  */
 extern int preload_fill_hostent (const char *name, int family,
@@ -161,6 +185,23 @@ extern int preload_gateway_request (int fd, uint8_t command,
                                     const struct socks6_addr *dst,
                                     struct socks5_reply *reply);
 
+/* The pieces of preload_gateway_request that the asynchronous connect
+   (preload-async.c) runs step by step: the number of gateways, starting
+   the connection to gateway I, the engine for a request, the errno of
+   a failed handshake, and the log line of a request's outcome.  */
+struct socks5_client;
+extern size_t preload_gateway_count_ready (void);
+extern int preload_gateway_begin (int fd, size_t i, bool *renewed);
+extern int preload_gateway_engine (struct socks5_client *client,
+                                   uint8_t command,
+                                   const struct socks6_addr *dst);
+extern int preload_handshake_errno (const struct socks5_client *client,
+                                    int rc);
+extern void preload_log_request (int err, uint8_t command,
+                                 const struct socks6_addr *dst,
+                                 size_t gateway);
+extern int64_t preload_now_ms (void);
+
 /* Make FD a fresh, unconnected TCP socket of FAMILY under the same
    number and descriptor flags.  Return 0 or an errno value.  */
 extern int preload_socket_renew (int fd, int family);
@@ -168,5 +209,38 @@ extern int preload_socket_renew (int fd, int family);
 /* Family of the first gateway the library would try (AF_INET or
    AF_INET6), resolving its name once if it has one.  */
 extern int preload_gateway_family (void);
+
+/* The asynchronous connect (preload-async.c, --connect-mode=async).  */
+
+/* Start connecting FD, a non-blocking socket, through the gateway to
+   DST; ENTRY is what the fd table gets once connected.  Return 0 (the
+   program sees EINPROGRESS), an errno value for a failure known at
+   once, or -1 when FD must connect in blocking mode instead.  */
+extern int preload_async_start (int fd, const struct socks6_addr *dst,
+                                const struct preload_fd *entry);
+/* connect() on FD again: -1 when FD is not pending, else EALREADY,
+   EISCONN, or the error it failed with (once).  */
+extern int preload_async_connect_again (int fd);
+/* True if FD's connection is pending (or failed, unreported).  */
+extern bool preload_async_pending (int fd);
+/* FD is being closed.  */
+extern void preload_async_forget (int fd);
+/* Connections pending now; the waiting hooks pass straight through
+   when there are none.  */
+extern int preload_async_count (void);
+/* SO_ERROR of FD: 1 with *ERR set when FD is pending, 0 otherwise.  */
+extern int preload_async_so_error (int fd, int *err);
+/* The waiting hooks' work while connections are pending; TIMEOUT in
+   milliseconds, -1 for none.  */
+extern int preload_async_epoll_ctl (int epfd, int op, int fd,
+                                    struct epoll_event *ev);
+extern int preload_async_poll (struct pollfd *fds, nfds_t nfds,
+                               int64_t timeout, const sigset_t *mask);
+extern int preload_async_epoll_wait (int epfd, struct epoll_event *events,
+                                     int maxevents, int64_t timeout,
+                                     const sigset_t *mask);
+extern int preload_async_select (int nfds, fd_set *rd, fd_set *wr,
+                                 fd_set *ex, int64_t timeout,
+                                 const sigset_t *mask);
 
 #endif /* SOCKSIFY_PRELOAD_H */

@@ -42,6 +42,7 @@ static const struct settings_key settings_keys[SOCKSIFY_KEY_COUNT] = {
   [SOCKSIFY_KEY_RESOLVE] = {"resolve-at-gateway", "SOCKS6_RESOLVE"},
   [SOCKSIFY_KEY_HOSTS] = {"hosts-file", "SOCKS6_HOSTS"},
   [SOCKSIFY_KEY_PIPELINING] = {"pipelining", "SOCKS6_PIPELINING"},
+  [SOCKSIFY_KEY_CONNECT_MODE] = {"connect-mode", "SOCKS6_CONNECT_MODE"},
   [SOCKSIFY_KEY_UNSPEC_FAMILY] = {"unspec-family", "SOCKS6_UNSPEC_FAMILY"},
   [SOCKSIFY_KEY_TIMEOUT] = {"timeout", "SOCKS6_TIMEOUT"},
   [SOCKSIFY_KEY_LOG_LEVEL] = {"log-level", "SOCKS6_LOG_LEVEL"},
@@ -53,6 +54,8 @@ static const char *const settings_log_levels[] = {
 };
 
 static const char *const settings_families[] = { "auto", "ipv4", "ipv6" };
+
+static const char *const settings_connect_modes[] = { "blocking", "async" };
 
 const char *
 socksify_key_name (enum socksify_key key)
@@ -85,6 +88,7 @@ socksify_settings_init (struct socksify_settings *settings)
   fakeaddr_prefix_parse (&settings->fake_ipv6, FAKEADDR_DEFAULT_IPV6, NULL);
   settings->hosts_file = true;
   settings->pipelining = true;
+  settings->connect_mode = SOCKSIFY_DEFAULT_CONNECT_MODE;
   settings->timeout = SOCKSIFY_DEFAULT_TIMEOUT;
 }
 
@@ -277,6 +281,12 @@ settings_set_one (struct socksify_settings *s, enum socksify_key key,
       return settings_parse_bool (value, &s->hosts_file, problem);
     case SOCKSIFY_KEY_PIPELINING:
       return settings_parse_bool (value, &s->pipelining, problem);
+    case SOCKSIFY_KEY_CONNECT_MODE:
+      rc = settings_parse_word (&word, value, settings_connect_modes, 2,
+                                N_("expected blocking or async"), problem);
+      if (rc == SOCKS6_OK)
+        s->connect_mode = word;
+      return rc;
     case SOCKSIFY_KEY_UNSPEC_FAMILY:
       rc = settings_parse_word (&word, value, settings_families, 3,
                                 N_("expected auto, ipv4 or ipv6"), problem);
@@ -489,6 +499,10 @@ socksify_settings_format (const struct socksify_settings *s,
       break;
     case SOCKSIFY_KEY_PIPELINING:
       len = snprintf (buf, size, "%s", s->pipelining ? "yes" : "no");
+      break;
+    case SOCKSIFY_KEY_CONNECT_MODE:
+      len = snprintf (buf, size, "%s",
+                      settings_connect_modes[s->connect_mode]);
       break;
     case SOCKSIFY_KEY_UNSPEC_FAMILY:
       len = snprintf (buf, size, "%s", settings_families[s->unspec_family]);

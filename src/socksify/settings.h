@@ -27,6 +27,7 @@
 #define SOCKSIFY_DEFAULT_PORT 1080
 #define SOCKSIFY_DEFAULT_TIMEOUT 30
 #define SOCKSIFY_TIMEOUT_MAX 3600
+#define SOCKSIFY_DEFAULT_CONNECT_MODE SOCKSIFY_CONNECT_ASYNC
 #define SOCKSIFY_PATH_MAX 4096
 
 /* The settings, in the order of the table in settings.c.  */
@@ -41,6 +42,7 @@ enum socksify_key
   SOCKSIFY_KEY_RESOLVE,
   SOCKSIFY_KEY_HOSTS,
   SOCKSIFY_KEY_PIPELINING,
+  SOCKSIFY_KEY_CONNECT_MODE,
   SOCKSIFY_KEY_UNSPEC_FAMILY,
   SOCKSIFY_KEY_TIMEOUT,
   SOCKSIFY_KEY_LOG_LEVEL,
@@ -66,6 +68,13 @@ enum socksify_family
   SOCKSIFY_FAMILY_AUTO = 0,     /* the one the host has addresses of */
   SOCKSIFY_FAMILY_IPV4,
   SOCKSIFY_FAMILY_IPV6
+};
+
+/* How connect() on a non-blocking socket runs the SOCKS handshake.  */
+enum socksify_connect_mode
+{
+  SOCKSIFY_CONNECT_BLOCKING = 0,        /* inside connect() */
+  SOCKSIFY_CONNECT_ASYNC                /* EINPROGRESS, driven by poll */
 };
 
 enum socksify_log_level
@@ -99,6 +108,7 @@ struct socksify_settings
   bool resolve_at_gateway;
   bool hosts_file;
   bool pipelining;              /* greeting and request in one write */
+  enum socksify_connect_mode connect_mode;
   enum socksify_family unspec_family;
   unsigned int timeout;         /* seconds, for each step of a connect */
   enum socksify_log_level log_level;

@@ -51,6 +51,7 @@ enum
   OPTION_PIPELINING,
   OPTION_NO_PIPELINING,
   OPTION_UNSPEC_FAMILY,
+  OPTION_CONNECT_MODE,
   OPTION_TIMEOUT,
   OPTION_LOG_LEVEL,
   OPTION_LOG_FILE,
@@ -72,6 +73,7 @@ static const struct option long_options[] = {
   {"pipelining", no_argument, NULL, OPTION_PIPELINING},
   {"no-pipelining", no_argument, NULL, OPTION_NO_PIPELINING},
   {"unspec-family", required_argument, NULL, OPTION_UNSPEC_FAMILY},
+  {"connect-mode", required_argument, NULL, OPTION_CONNECT_MODE},
   {"timeout", required_argument, NULL, OPTION_TIMEOUT},
   {"log-level", required_argument, NULL, OPTION_LOG_LEVEL},
   {"log-file", required_argument, NULL, OPTION_LOG_FILE},
@@ -128,6 +130,10 @@ Mandatory arguments to long options are mandatory for short options too.\n"),
                                 (microsocks); --pipelining is the default\n\
       --unspec-family=FAMILY  family of the fake address a lookup of either\n\
                                 family gets: auto, ipv4 or ipv6 (default auto)\n\
+      --connect-mode=MODE     on a non-blocking socket, return EINPROGRESS\n\
+                                and finish the handshake while the program\n\
+                                waits in poll or epoll (async, the default),\n\
+                                or run it inside connect (blocking)\n\
 "), stdout);
   fputs (_("\
       --timeout=SECONDS       bound each step of a connect (default 30)\n\
@@ -207,6 +213,8 @@ parse_options (int argc, char **argv, struct socksify_settings *settings)
         break;
       case OPTION_UNSPEC_FAMILY:
         set_option (settings, SOCKSIFY_KEY_UNSPEC_FAMILY, optarg); break;
+      case OPTION_CONNECT_MODE:
+        set_option (settings, SOCKSIFY_KEY_CONNECT_MODE, optarg); break;
       case OPTION_TIMEOUT:
         set_option (settings, SOCKSIFY_KEY_TIMEOUT, optarg); break;
       case OPTION_LOG_LEVEL:
