@@ -20,6 +20,10 @@ doc_socks6_TEXINFOS = \
 	doc/testsuite.texi \
 	doc/fdl.texi
 
+# "make distcheck" builds the manual in HTML rather than DVI: the HTML
+# needs only makeinfo, the DVI a whole TeX installation.
+AM_DISTCHECK_DVI_TARGET = html
+
 dist_man_MANS = doc/socks6d.8 doc/socksify.1 doc/socks6-probe.1 \
 	doc/socks6d.conf.5
 
