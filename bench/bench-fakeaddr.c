@@ -197,7 +197,7 @@ measure (const char *what, int threads, struct bench_run run)
 static struct fakeaddr_table *
 new_table (void)
 {
-  struct fakeaddr_prefix v4, v6;
+  struct socks6_prefix v4, v6;
   struct fakeaddr_table *table;
 
   if (fakeaddr_prefix_parse (&v4, FAKEADDR_DEFAULT_IPV4, NULL) != SOCKS6_OK

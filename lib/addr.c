@@ -482,6 +482,66 @@ socks6_addr_parse_literal (struct socks6_addr *addr, const char *text,
   return true;
 }
 
+/* ::ffff:0:0/96, where IPv6 sockets show IPv4 peers.  */
+static const unsigned char addr_v4mapped[12] = {[10] = 0xff,[11] = 0xff };
+
+/* The IPv4 address in the 16 octets V6 if they are IPv4-mapped, else
+   NULL.  */
+static const unsigned char *
+addr_unmapped (const unsigned char *v6)
+{
+  return memcmp (v6, addr_v4mapped, sizeof addr_v4mapped) == 0
+         ? v6 + sizeof addr_v4mapped : NULL;
+}
+
+bool
+socks6_addr_raw_is_loopback (int family, const void *raw)
+{
+  static const unsigned char v6_loopback[16] = {[15] = 1 };
+  const unsigned char *v4 = raw;
+
+  if (family == AF_INET6)
+    {
+      if (memcmp (raw, v6_loopback, sizeof v6_loopback) == 0)
+        return true;
+      v4 = addr_unmapped (raw);
+    }
+  else if (family != AF_INET)
+    return false;
+  return v4 != NULL && v4[0] == 127;
+}
+
+bool
+socks6_addr_is_loopback (const struct socks6_addr *addr)
+{
+  switch (addr->type)
+    {
+    case SOCKS6_ADDR_IPV4:
+      return socks6_addr_raw_is_loopback (AF_INET, addr->u.ipv4);
+    case SOCKS6_ADDR_IPV6:
+      return socks6_addr_raw_is_loopback (AF_INET6, addr->u.ipv6);
+    default:
+      return false;
+    }
+}
+
+bool
+socks6_addr_is_unspecified (const struct socks6_addr *addr)
+{
+  static const unsigned char zero[16];
+  const unsigned char *v4 = addr->u.ipv4;
+
+  if (addr->type == SOCKS6_ADDR_IPV6)
+    {
+      if (memcmp (addr->u.ipv6, zero, sizeof zero) == 0)
+        return true;
+      v4 = addr_unmapped (addr->u.ipv6);
+    }
+  else if (addr->type != SOCKS6_ADDR_IPV4)
+    return false;
+  return v4 != NULL && memcmp (v4, zero, 4) == 0;
+}
+
 const char *
 socks6_addr_type_name (enum socks6_addr_type type)
 {

@@ -98,6 +98,20 @@ extern bool socks6_addr_equal (const struct socks6_addr *a,
 extern bool socks6_addr_parse_literal (struct socks6_addr *addr,
                                        const char *text, uint16_t port);
 
+/* True if ADDR is on the loopback network: 127.0.0.0/8, ::1, or
+   ::ffff:127.0.0.0/104 (what a dual-stack socket shows an IPv4 loopback
+   peer as).  A name is never loopback here: it is not resolved.  */
+extern bool socks6_addr_is_loopback (const struct socks6_addr *addr);
+
+/* The same for the raw address RAW of FAMILY (AF_INET: 4 octets,
+   AF_INET6: 16, network byte order), as a sockaddr holds it; false for
+   any other family.  */
+extern bool socks6_addr_raw_is_loopback (int family, const void *raw);
+
+/* True if ADDR is the unspecified address: 0.0.0.0, :: or
+   ::ffff:0.0.0.0.  */
+extern bool socks6_addr_is_unspecified (const struct socks6_addr *addr);
+
 /* Address family name for messages: "IPv4", "IPv6" or "name".  */
 extern const char *socks6_addr_type_name (enum socks6_addr_type type);
 

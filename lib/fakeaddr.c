@@ -1,5 +1,5 @@
 /* The fake-address table of RFC 3089 section 3 (see fakeaddr.h), and the
-   address prefixes its ranges are made of.
+   checks that make a prefix usable as a fake range.
 
    Layout: one shared anonymous mapping holds a header (the lock, the two
    families' ranges), a fixed array of entries, two open-addressing
@@ -101,7 +101,7 @@ typedef uint32_t fakeaddr_bucket;
 struct fakeaddr_family
 {
   bool enabled;
-  struct fakeaddr_prefix range;
+  struct socks6_prefix range;
   uint64_t base;                /* low 64 bits of the range's first address */
   uint64_t usable;              /* offsets 1..usable are handed out */
   uint64_t cursor;              /* next offset to try */
@@ -138,92 +138,18 @@ family_index (int family)
 }
 
 /* ---------------------------------------------------------------------
-   Prefixes.  */
+   Fake ranges: the prefixes fakeaddr_table_create accepts.  */
 
-/* The prefix as an IPv6 one, IPv4 becoming IPv4-mapped, so that every
-   comparison happens in one space.  */
-static void
-prefix_to_ipv6 (const struct fakeaddr_prefix *prefix,
-                unsigned char addr[16], unsigned int *length)
+int
+fakeaddr_prefix_parse (struct socks6_prefix *prefix, const char *text,
+                       enum fakeaddr_problem *problem)
 {
-  if (prefix->family == AF_INET)
-    {
-      memset (addr, 0, 10);
-      addr[10] = addr[11] = 0xff;
-      memcpy (addr + 12, prefix->addr, 4);
-      *length = 96 + prefix->length;
-    }
-  else
-    {
-      memcpy (addr, prefix->addr, 16);
-      *length = prefix->length;
-    }
-}
+  enum socks6_prefix_problem why;
+  int rc = socks6_prefix_parse (prefix, text, &why);
 
-static bool
-same_leading_bits (const unsigned char *a, const unsigned char *b,
-                   unsigned int bits)
-{
-  unsigned int bytes = bits / 8, rest = bits % 8;
-  if (memcmp (a, b, bytes) != 0)
-    return false;
-  if (rest == 0)
-    return true;
-  unsigned char mask = (unsigned char) (0xff << (8 - rest));
-  return ((a[bytes] ^ b[bytes]) & mask) == 0;
-}
-
-bool
-fakeaddr_prefix_overlaps (const struct fakeaddr_prefix *a,
-                          const struct fakeaddr_prefix *b)
-{
-  unsigned char a6[16], b6[16];
-  unsigned int alen, blen;
-
-  prefix_to_ipv6 (a, a6, &alen);
-  prefix_to_ipv6 (b, b6, &blen);
-  return same_leading_bits (a6, b6, alen < blen ? alen : blen);
-}
-
-bool
-fakeaddr_prefix_contains (const struct fakeaddr_prefix *prefix,
-                          int family, const void *addr)
-{
-  struct fakeaddr_prefix host;
-
-  if (family_index (family) < 0)
-    return false;
-  host.family = family;
-  host.length = family == AF_INET ? 32 : 128;
-  memcpy (host.addr, addr, family == AF_INET ? 4 : 16);
-  return fakeaddr_prefix_overlaps (prefix, &host);
-}
-
-static bool
-host_bits_clear (const struct fakeaddr_prefix *prefix)
-{
-  unsigned int total = prefix->family == AF_INET ? 32 : 128;
-  for (unsigned int bit = prefix->length; bit < total; bit++)
-    if (prefix->addr[bit / 8] & (0x80 >> (bit % 8)))
-      return false;
-  return true;
-}
-
-/* Parse the decimal prefix length in TEXT, at most MAX.  */
-static bool
-parse_length (const char *text, unsigned int max, unsigned int *length)
-{
-  unsigned int value = 0;
-  size_t digits = strspn (text, "0123456789");
-
-  if (digits == 0 || digits > 3 || text[digits] != '\0')
-    return false;
-  for (size_t i = 0; i < digits; i++)
-    value = value * 10 + (unsigned int) (text[i] - '0');
-  if (value > max)
-    return false;
-  *length = value;
-  return true;
+  if (problem)
+    *problem = (enum fakeaddr_problem) why;
+  return rc;
 }
 
 static int
@@ -234,56 +160,12 @@ prefix_fail (enum fakeaddr_problem *problem, enum fakeaddr_problem why)
   return SOCKS6_E_RANGE;
 }
 
-int
-fakeaddr_prefix_parse (struct fakeaddr_prefix *prefix, const char *text,
-                       enum fakeaddr_problem *problem)
-{
-  char host[INET6_ADDRSTRLEN];
-  const char *slash = strchr (text, '/');
-  size_t host_len = slash ? (size_t) (slash - text) : strlen (text);
-
-  if (host_len == 0 || host_len >= sizeof host)
-    return prefix_fail (problem, FAKEADDR_PROBLEM_SYNTAX);
-  memcpy (host, text, host_len);
-  host[host_len] = '\0';
-
-  memset (prefix, 0, sizeof *prefix);
-  prefix->family = strchr (host, ':') ? AF_INET6 : AF_INET;
-  if (inet_pton (prefix->family, host, prefix->addr) != 1)
-    return prefix_fail (problem, FAKEADDR_PROBLEM_SYNTAX);
-
-  unsigned int max = prefix->family == AF_INET ? 32 : 128;
-  prefix->length = max;
-  if (slash && !parse_length (slash + 1, max, &prefix->length))
-    return prefix_fail (problem, FAKEADDR_PROBLEM_LENGTH);
-  if (!host_bits_clear (prefix))
-    return prefix_fail (problem, FAKEADDR_PROBLEM_HOST_BITS);
-  if (problem)
-    *problem = FAKEADDR_PROBLEM_NONE;
-  return SOCKS6_OK;
-}
-
-int
-fakeaddr_prefix_format (const struct fakeaddr_prefix *prefix,
-                        char *buf, size_t size)
-{
-  char host[INET6_ADDRSTRLEN];
-
-  if (family_index (prefix->family) < 0
-      || !inet_ntop (prefix->family, prefix->addr, host, sizeof host))
-    return SOCKS6_E_FAMILY;
-  int n = snprintf (buf, size, "%s/%u", host, prefix->length);
-  if (n < 0 || (size_t) n >= size)
-    return SOCKS6_E_SPACE;
-  return n;
-}
-
 /* Space a fake range must stay clear of, whatever the program's rules:
    software disagrees on what these addresses mean, so an application
    given one may never even call connect() with it.  */
 static const struct
 {
-  struct fakeaddr_prefix prefix;
+  struct socks6_prefix prefix;
   enum fakeaddr_problem problem;
 } reserved_space[] =
   {
@@ -299,27 +181,27 @@ static const struct
   };
 
 int
-fakeaddr_range_check (const struct fakeaddr_prefix *range,
-                      const struct fakeaddr_prefix *direct, size_t ndirect,
+fakeaddr_range_check (const struct socks6_prefix *range,
+                      const struct socks6_prefix *direct, size_t ndirect,
                       enum fakeaddr_problem *problem, size_t *conflict)
 {
   if (family_index (range->family) < 0)
     return prefix_fail (problem, FAKEADDR_PROBLEM_SYNTAX);
   if (range->length > (range->family == AF_INET ? 30u : 126u))
     return prefix_fail (problem, FAKEADDR_PROBLEM_TOO_SMALL);
-  if (!host_bits_clear (range))
+  if (!socks6_prefix_host_bits_clear (range))
     return prefix_fail (problem, FAKEADDR_PROBLEM_HOST_BITS);
 
   /* Compared within the range's own family only: every IPv4 range meets
      the IPv4-mapped space once mapped.  */
   for (size_t i = 0; i < sizeof reserved_space / sizeof *reserved_space; i++)
     if (reserved_space[i].prefix.family == range->family
-        && fakeaddr_prefix_overlaps (range, &reserved_space[i].prefix))
+        && socks6_prefix_overlaps (range, &reserved_space[i].prefix))
       return prefix_fail (problem, reserved_space[i].problem);
 
   for (size_t i = 0; i < ndirect; i++)
     if (family_index (direct[i].family) >= 0
-        && fakeaddr_prefix_overlaps (range, &direct[i]))
+        && socks6_prefix_overlaps (range, &direct[i]))
       {
         if (conflict)
           *conflict = i;
@@ -849,7 +731,7 @@ table_unlock (struct fakeaddr_table *t)
    Creation.  */
 
 static int
-setup_family (struct fakeaddr_family *f, const struct fakeaddr_prefix *range,
+setup_family (struct fakeaddr_family *f, const struct socks6_prefix *range,
               int family)
 {
   if (!range)
@@ -901,8 +783,8 @@ round_up (size_t n, size_t to)
 
 int
 fakeaddr_table_create (struct fakeaddr_table **tablep,
-                       const struct fakeaddr_prefix *ipv4,
-                       const struct fakeaddr_prefix *ipv6, size_t capacity)
+                       const struct socks6_prefix *ipv4,
+                       const struct socks6_prefix *ipv6, size_t capacity)
 {
   struct fakeaddr_family families[FAMILY_COUNT] = { { 0 } };
   int rc;
@@ -1115,7 +997,7 @@ fakeaddr_is_fake (const struct fakeaddr_table *table, int family,
   int fam = family_index (family);
 
   return (fam >= 0 && table->family[fam].enabled
-          && fakeaddr_prefix_contains (&table->family[fam].range,
+          && socks6_prefix_contains (&table->family[fam].range,
                                        family, addr));
 }
 

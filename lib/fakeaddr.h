@@ -30,6 +30,7 @@
 
 #include "addr.h"
 #include "errcode.h"
+#include "prefix.h"
 
 /* The default ranges; doc/fakeaddr.texi says why these.  */
 #define FAKEADDR_DEFAULT_IPV4 "198.18.0.0/15"
@@ -44,25 +45,13 @@
 #define FAKEADDR_DEFAULT_CAPACITY 65536
 #define FAKEADDR_CAPACITY_MAX ((1u << 24) - 1)
 
-/* Longest text fakeaddr_prefix_format writes, with its NUL.  */
-#define FAKEADDR_PREFIX_TEXT_MAX (46 + 4)
-
-/* An address prefix: a fake range, or a prefix the program reaches
-   directly (to check a fake range against).  */
-struct fakeaddr_prefix
-{
-  int family;                   /* AF_INET or AF_INET6 */
-  unsigned int length;          /* prefix length in bits */
-  unsigned char addr[16];       /* network byte order; 4 used for AF_INET */
-};
-
 /* Why a text is not a prefix, or a prefix is not usable as a fake range.  */
 enum fakeaddr_problem
 {
-  FAKEADDR_PROBLEM_NONE = 0,
-  FAKEADDR_PROBLEM_SYNTAX,      /* not ADDRESS or ADDRESS/LENGTH */
-  FAKEADDR_PROBLEM_LENGTH,      /* prefix length missing or too long */
-  FAKEADDR_PROBLEM_HOST_BITS,   /* address bits set past the length */
+  FAKEADDR_PROBLEM_NONE = SOCKS6_PREFIX_PROBLEM_NONE,
+  FAKEADDR_PROBLEM_SYNTAX = SOCKS6_PREFIX_PROBLEM_SYNTAX,
+  FAKEADDR_PROBLEM_LENGTH = SOCKS6_PREFIX_PROBLEM_LENGTH,
+  FAKEADDR_PROBLEM_HOST_BITS = SOCKS6_PREFIX_PROBLEM_HOST_BITS,
   FAKEADDR_PROBLEM_TOO_SMALL,   /* longer than /30 (IPv4) or /126 (IPv6) */
   FAKEADDR_PROBLEM_UNSPECIFIED, /* meets 0.0.0.0/8 or :: */
   FAKEADDR_PROBLEM_LOOPBACK,    /* meets 127.0.0.0/8 or ::1 */
@@ -72,29 +61,11 @@ enum fakeaddr_problem
   FAKEADDR_PROBLEM_DIRECT       /* meets a prefix reached directly */
 };
 
-/* Parse TEXT, "198.18.0.0/15", "100::/64", or a bare address (a whole
-   host prefix, /32 or /128), into *PREFIX.  Bits set past the length are
-   an error rather than silently cleared, since "198.18.7.1/15" is more
-   likely a typo than a range.  Return SOCKS6_OK, or SOCKS6_E_RANGE with
-   the reason in *PROBLEM (which may be NULL).  */
-extern int fakeaddr_prefix_parse (struct fakeaddr_prefix *prefix,
+/* Parse TEXT as socks6_prefix_parse does, with the reason in the words
+   of this module, for fakeaddr_problem_text.  */
+extern int fakeaddr_prefix_parse (struct socks6_prefix *prefix,
                                   const char *text,
                                   enum fakeaddr_problem *problem);
-
-/* Write PREFIX as "ADDRESS/LENGTH" into BUF of SIZE bytes
-   (FAKEADDR_PREFIX_TEXT_MAX is enough).  Return the length written, or
-   SOCKS6_E_SPACE or SOCKS6_E_FAMILY.  */
-extern int fakeaddr_prefix_format (const struct fakeaddr_prefix *prefix,
-                                   char *buf, size_t size);
-
-/* True if the two prefixes share an address.  An IPv4-mapped IPv6 prefix
-   (::ffff:a.b.c.d/N, N >= 96) meets the IPv4 prefix it maps.  */
-extern bool fakeaddr_prefix_overlaps (const struct fakeaddr_prefix *a,
-                                      const struct fakeaddr_prefix *b);
-
-/* True if ADDR (of FAMILY) lies in PREFIX.  */
-extern bool fakeaddr_prefix_contains (const struct fakeaddr_prefix *prefix,
-                                      int family, const void *addr);
 
 /* Check that RANGE can serve as a fake range: large enough, clear of
    0.0.0.0/8, loopback, multicast, broadcast and IPv4-mapped space, and
@@ -103,8 +74,8 @@ extern bool fakeaddr_prefix_contains (const struct fakeaddr_prefix *prefix,
    SOCKS6_OK, or SOCKS6_E_RANGE with the reason in *PROBLEM and, for
    FAKEADDR_PROBLEM_DIRECT, the index of the first colliding prefix in
    *CONFLICT (either pointer may be NULL).  */
-extern int fakeaddr_range_check (const struct fakeaddr_prefix *range,
-                                 const struct fakeaddr_prefix *direct,
+extern int fakeaddr_range_check (const struct socks6_prefix *range,
+                                 const struct socks6_prefix *direct,
                                  size_t ndirect,
                                  enum fakeaddr_problem *problem,
                                  size_t *conflict);
@@ -127,8 +98,8 @@ struct fakeaddr_table;
    FAKEADDR_CAPACITY_MAX, or the system cannot share a lock between
    processes) or SOCKS6_E_NOMEM.  */
 extern int fakeaddr_table_create (struct fakeaddr_table **tablep,
-                                  const struct fakeaddr_prefix *ipv4,
-                                  const struct fakeaddr_prefix *ipv6,
+                                  const struct socks6_prefix *ipv4,
+                                  const struct socks6_prefix *ipv6,
                                   size_t capacity);
 
 /* Unmap TABLE from this process.  Other processes sharing it keep it;

@@ -9,10 +9,13 @@ noinst_LTLIBRARIES += lib/libsocks6.la
 lib_libsocks6_la_SOURCES = \
 	lib/addr.c lib/addr.h \
 	lib/client.c lib/client.h \
+	lib/clock.c lib/clock.h \
 	lib/errcode.c lib/errcode.h \
+	lib/escape.c lib/escape.h \
 	lib/fakeaddr.c lib/fakeaddr.h \
 	lib/i18n.h \
 	lib/name.c lib/name.h \
+	lib/prefix.c lib/prefix.h \
 	lib/replycode.c lib/replycode.h \
 	lib/socks5.c lib/socks5.h
 lib_libsocks6_la_CPPFLAGS = $(AM_CPPFLAGS) $(LIBIDN2_CFLAGS) $(CARES_CFLAGS)

@@ -28,6 +28,8 @@
 
 #include <idn2.h>
 
+#include "escape.h"
+
 /* Longest label of a domain name, in octets.  */
 #define NAME_LABEL_MAX 63
 
@@ -288,27 +290,19 @@ name_display_put (struct name_display *d, const char *s, size_t len)
   d->used += len;
 }
 
-/* Put LABEL (LEN octets) with every octet outside printable ASCII, and
-   the backslash that introduces escapes, written as \xHH.  */
+/* Put LABEL (LEN octets) with every octet outside printable ASCII, the
+   space, and the backslash that introduces escapes, written as \xHH.  */
 static void
 name_display_escaped (struct name_display *d, const char *label, size_t len)
 {
-  static const char hex[] = "0123456789abcdef";
-  size_t i;
+  char *at = d->out + d->used;
 
-  for (i = 0; i < len; i++)
-    {
-      unsigned char c = label[i];
-
-      if (c > ' ' && c < 0x7f && c != '\\')
-        name_display_put (d, label + i, 1);
-      else
-        {
-          char escape[4] = { '\\', 'x', hex[c >> 4], hex[c & 0xf] };
-
-          name_display_put (d, escape, sizeof escape);
-        }
-    }
+  if (d->overflow)
+    return;
+  if (socks6_escape (label, len, SOCKS6_ESCAPE_SPACE, at,
+                     d->size - d->used) < len)
+    d->overflow = true;
+  d->used += strlen (at);
 }
 
 /* If the A-label LABEL (LEN octets) is valid, return its U-label, to be

@@ -24,18 +24,27 @@ UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/testsuite/unit
 check_PROGRAMS += \
 	testsuite/unit/test-addr \
 	testsuite/unit/test-client \
+	testsuite/unit/test-clock \
+	testsuite/unit/test-escape \
 	testsuite/unit/test-fakeaddr \
 	testsuite/unit/test-name \
+	testsuite/unit/test-prefix \
 	testsuite/unit/test-replycode \
 	testsuite/unit/test-socks5
 testsuite_unit_test_addr_CPPFLAGS = $(UNIT_CPPFLAGS)
 testsuite_unit_test_addr_LDADD = $(UNIT_LDADD)
 testsuite_unit_test_client_CPPFLAGS = $(UNIT_CPPFLAGS)
 testsuite_unit_test_client_LDADD = $(UNIT_LDADD)
+testsuite_unit_test_clock_CPPFLAGS = $(UNIT_CPPFLAGS)
+testsuite_unit_test_clock_LDADD = $(UNIT_LDADD)
+testsuite_unit_test_escape_CPPFLAGS = $(UNIT_CPPFLAGS)
+testsuite_unit_test_escape_LDADD = $(UNIT_LDADD)
 testsuite_unit_test_fakeaddr_CPPFLAGS = $(UNIT_CPPFLAGS)
 testsuite_unit_test_fakeaddr_LDADD = $(UNIT_LDADD)
 testsuite_unit_test_name_CPPFLAGS = $(UNIT_CPPFLAGS) $(LIBIDN2_CFLAGS)
 testsuite_unit_test_name_LDADD = $(UNIT_LDADD)
+testsuite_unit_test_prefix_CPPFLAGS = $(UNIT_CPPFLAGS)
+testsuite_unit_test_prefix_LDADD = $(UNIT_LDADD)
 testsuite_unit_test_replycode_CPPFLAGS = $(UNIT_CPPFLAGS) $(CARES_CFLAGS)
 testsuite_unit_test_replycode_LDADD = $(UNIT_LDADD)
 testsuite_unit_test_socks5_CPPFLAGS = $(UNIT_CPPFLAGS)
@@ -52,5 +61,6 @@ testsuite_unit_test_config_LDADD = $(UNIT_LDADD) gl/libgnu.la $(LIBCRYPT) $(PAM_
 
 EXTRA_DIST += testsuite/unit/unit.h testsuite/config testsuite/lib \
 	testsuite/socks6d-client.py testsuite/socks6d-peer.py \
+	testsuite/socks6d-bindudp.py \
 	testsuite/libsocks6.tests testsuite/socks6d.tests \
 	testsuite/socksify.tests testsuite/socks6-probe.tests

@@ -19,24 +19,6 @@
 
 #include "socks5.h"
 
-bool
-probe_addr_unspecified (const struct socks6_addr *a)
-{
-  static const unsigned char zero[16];
-
-  return (a->type == SOCKS6_ADDR_IPV4 && memcmp (a->u.ipv4, zero, 4) == 0)
-    || (a->type == SOCKS6_ADDR_IPV6 && memcmp (a->u.ipv6, zero, 16) == 0);
-}
-
-static bool
-addr_loopback (const struct socks6_addr *a)
-{
-  static const unsigned char one6[16] = {[15] = 1 };
-
-  return (a->type == SOCKS6_ADDR_IPV4 && a->u.ipv4[0] == 127)
-    || (a->type == SOCKS6_ADDR_IPV6 && memcmp (a->u.ipv6, one6, 16) == 0);
-}
-
 /* An unspecified BND.ADDR means "where you reached me" (many servers
    send 0.0.0.0): the address of the control connection FD when the
    family is the same.  A gateway may also answer with the other family's
@@ -53,14 +35,14 @@ probe_announced_where (int fd, const struct socks6_addr *bnd,
   *where = *bnd;
   if (bnd->type == SOCKS6_ADDR_NAME)
     return false;
-  if (!probe_addr_unspecified (bnd))
+  if (!socks6_addr_is_unspecified (bnd))
     return true;
   if (getpeername (fd, &sa.sa, &salen) < 0
       || socks6_addr_from_sockaddr (&server, &sa.sa, salen) != SOCKS6_OK)
     return false;
   if (server.type == bnd->type)
     *where = server;
-  else if (addr_loopback (&server))
+  else if (socks6_addr_is_loopback (&server))
     socks6_addr_parse_literal (where, bnd->type == SOCKS6_ADDR_IPV6
                                ? "::1" : "127.0.0.1", 0);
   else
@@ -79,7 +61,7 @@ bind_from (int fd, const struct socks6_addr *from, int family)
   socklen_t salen;
   int one = 1;
 
-  if (from == NULL || probe_addr_unspecified (from)
+  if (from == NULL || socks6_addr_is_unspecified (from)
       || socks6_addr_to_sockaddr (from, &sa, &salen) != SOCKS6_OK
       || sa.sa.sa_family != family)
     return 0;
@@ -171,7 +153,7 @@ probe_udp_recv (int fd, struct socks5_udp_header *h, uint8_t *payload,
   for (;;)
     {
       struct pollfd pfd = { .fd = fd, .events = POLLIN };
-      uint64_t now = probe_now ();
+      uint64_t now = socks6_now_ns ();
       if (now >= deadline)
         return PROBE_IO_TIMEOUT;
       int ready = poll (&pfd, 1, (int) ((deadline - now + 999999) / 1000000));
@@ -205,11 +187,11 @@ probe_udp_ended (int fd, const struct socks6_addr *dst, int limit_ms,
                  double *ms)
 {
   static const char text[] = "socks6-probe: after the TCP close";
-  uint64_t t0 = probe_now ();
+  uint64_t t0 = socks6_now_ns ();
   uint64_t end = t0 + (uint64_t) limit_ms * 1000000u;
   bool ended = false;
 
-  while (!ended && probe_now () < end)
+  while (!ended && socks6_now_ns () < end)
     {
       struct socks5_udp_header h;
       uint8_t buf[256];
@@ -227,6 +209,6 @@ probe_udp_ended (int fd, const struct socks6_addr *dst, int limit_ms,
       if (io == PROBE_IO_OK)
         poll (NULL, 0, 100);
     }
-  *ms = probe_ms (t0, probe_now ());
+  *ms = probe_ms (t0, socks6_now_ns ());
   return ended;
 }

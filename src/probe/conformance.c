@@ -413,7 +413,7 @@ connect_and_echo (struct conf *cf, const struct socks6_addr *dst,
                       engine_failure (&c, io));
     }
   double ms = probe_ms (socks5_client_time (&c, SOCKS5_CLIENT_REPLY),
-                        probe_now ());
+                        socks6_now_ns ());
   if (r->reply != SOCKS5_REP_SUCCEEDED)
     {
       close (fd);
@@ -669,7 +669,7 @@ check_close_after_failure (struct conf *cf)
       close (fd);
       return verdict (cf, CHECK_FAIL, _("no failure reply to close after"));
     }
-  uint64_t t0 = probe_now ();
+  uint64_t t0 = socks6_now_ns ();
   /* RFC 1928 section 6: within 10 seconds; one more for the network.  */
   io = probe_wait_close (fd, t0 + 11000000000u, &discarded);
   close (fd);
@@ -677,7 +677,7 @@ check_close_after_failure (struct conf *cf)
     return verdict (cf, CHECK_FAIL, _("still open 11 s after the failure "
                                       "reply"));
   return verdict (cf, CHECK_PASS, _("closed %.1f ms after the failure "
-                                    "reply"), probe_ms (t0, probe_now ()));
+                                    "reply"), probe_ms (t0, socks6_now_ns ()));
 }
 
 static enum check_result
@@ -1174,9 +1174,9 @@ udp_echo_check (struct conf *cf, const struct socks6_addr *dst)
 
   if (!assoc_open (cf, &a, &result))
     return result;
-  t0 = probe_now ();
+  t0 = socks6_now_ns ();
   bool ok = assoc_echo (a.ufd, dst, 0, probe_opt.timeout_ms, &why);
-  double ms = probe_ms (t0, probe_now ());
+  double ms = probe_ms (t0, socks6_now_ns ());
   assoc_close (&a);
   return ok ? verdict (cf, CHECK_PASS, _("echo back in %.1f ms with the "
                                          "right header"), ms)

@@ -105,7 +105,7 @@ open_resolve (bool quiet, struct addrinfo **res, int *status, bool *is_name)
   struct socks6_addr server;
   struct addrinfo hints;
   char port[8], host[SOCKS6_ADDR_TEXT_MAX];
-  uint64_t t0 = probe_now ();
+  uint64_t t0 = socks6_now_ns ();
   int rc = socks6_addr_parse (&server, probe_opt.server, 1080);
 
   if (rc != SOCKS6_OK)
@@ -141,8 +141,8 @@ open_resolve (bool quiet, struct addrinfo **res, int *status, bool *is_name)
       for (struct addrinfo *ai = *res; ai; ai = ai->ai_next)
         n++;
       probe_say (_("resolve"), _("%s has %d address(es), in %.1f ms:"),
-                 host, n, probe_ms (t0, probe_now ()));
-      probe_json_ms ("resolve_ms", probe_ms (t0, probe_now ()));
+                 host, n, probe_ms (t0, socks6_now_ns ()));
+      probe_json_ms ("resolve_ms", probe_ms (t0, socks6_now_ns ()));
     }
   return 0;
 }
@@ -175,7 +175,7 @@ connect_one (const struct addrinfo *ai, bool quiet)
   struct socks6_addr a;
   char text[SOCKS6_ADDR_TEXT_MAX];
   union socks6_sockaddr sa;
-  uint64_t t0 = probe_now ();
+  uint64_t t0 = socks6_now_ns ();
   int fd, err;
 
   memcpy (&sa, ai->ai_addr, ai->ai_addrlen);
@@ -188,11 +188,11 @@ connect_one (const struct addrinfo *ai, bool quiet)
   socks6_addr_format (&a, true, text, sizeof text);
   if (fd >= 0)
     probe_say (_("tcp"), _("connected to %s (%s) in %.1f ms"), text,
-               family_id (ai->ai_family), probe_ms (t0, probe_now ()));
+               family_id (ai->ai_family), probe_ms (t0, socks6_now_ns ()));
   else
     probe_say (_("tcp"), _("%s (%s): %s, after %.1f ms"), text,
                family_id (ai->ai_family), strerror (err),
-               probe_ms (t0, probe_now ()));
+               probe_ms (t0, socks6_now_ns ()));
   if (quiet)
     return fd;
   probe_json_begin (NULL);
@@ -201,7 +201,7 @@ connect_one (const struct addrinfo *ai, bool quiet)
   probe_json_string ("result", fd >= 0 ? "connected" : "failed");
   if (fd < 0)
     probe_json_string ("error", strerror (err));
-  probe_json_ms ("ms", probe_ms (t0, probe_now ()));
+  probe_json_ms ("ms", probe_ms (t0, socks6_now_ns ()));
   probe_json_end ();
   return fd;
 }
@@ -254,7 +254,8 @@ report_foreign_answer (const char *step)
   for (i = 0; i < n; i++)
     sprintf (hex + (i ? 3 * i - 1 : 0), "%s%02x", i ? " " : "",
              probe_first_octets[i]);
-  probe_escape (probe_first_octets, n, text, sizeof text);
+  socks6_escape (probe_first_octets, n, SOCKS6_ESCAPE_C, text,
+                 sizeof text);
   probe_say (step, _("the answer starts with %s (\"%s\")"), hex, text);
   if (n >= 4 && memcmp (probe_first_octets, "HTTP", 4) == 0)
     probe_say (step, _("this looks like an HTTP server or proxy, not "
@@ -469,10 +470,7 @@ diag_session (bool first, struct socks5_client *c, uint8_t command,
 static void
 report_crossing (const char *step, int family, const struct socks6_addr *b)
 {
-  static const unsigned char zero[16];
-  bool unspecified = (b->type == SOCKS6_ADDR_IPV4
-                      && memcmp (b->u.ipv4, zero, 4) == 0)
-    || (b->type == SOCKS6_ADDR_IPV6 && memcmp (b->u.ipv6, zero, 16) == 0);
+  bool unspecified = socks6_addr_is_unspecified (b);
   bool in6 = family == AF_INET6, out6 = b->type == SOCKS6_ADDR_IPV6;
   const char *type = in6 ? (out6 ? "D" : "C") : (out6 ? "B" : "A");
 
@@ -584,7 +582,7 @@ diag_data (int fd, const struct socks6_addr *dst, const uint8_t *extra,
   uint8_t out[4096], in[1024];
   char text[4 * sizeof in + 1];
   size_t len, got = extra_len;
-  uint64_t t0 = probe_now ();
+  uint64_t t0 = socks6_now_ns ();
   enum probe_io io = PROBE_IO_OK;
 
   if (probe_opt.http_head)
@@ -610,7 +608,7 @@ diag_data (int fd, const struct socks6_addr *dst, const uint8_t *extra,
   probe_json_int ("sent", io == PROBE_IO_OK || got ? (long) len : 0);
   probe_json_int ("received", got);
   probe_json_bytes ("first_bytes", in, got);
-  probe_json_ms ("ms", probe_ms (t0, probe_now ()));
+  probe_json_ms ("ms", probe_ms (t0, socks6_now_ns ()));
   probe_json_end ();
   if (got == 0)
     {
@@ -622,12 +620,13 @@ diag_data (int fd, const struct socks6_addr *dst, const uint8_t *extra,
     }
   probe_say (_("data"), _("sent %zu bytes; the first %zu bytes of the "
                           "answer came in %.1f ms:"), len, got,
-             probe_ms (t0, probe_now ()));
+             probe_ms (t0, socks6_now_ns ()));
   for (size_t start = 0; start < got;)
     {
       uint8_t *nl = memchr (in + start, '\n', got - start);
       size_t end = nl ? (size_t) (nl - in) + 1 : got;
-      probe_escape (in + start, end - start, text, sizeof text);
+      socks6_escape (in + start, end - start, SOCKS6_ESCAPE_C, text,
+                     sizeof text);
       probe_say (NULL, "  | %s", text);
       start = end;
     }
@@ -732,7 +731,7 @@ diag_bind_data (int fd, int peer, const uint8_t *extra, size_t extra_len)
   size_t n1 = sizeof bind_to_peer - 1, n2 = sizeof bind_to_client - 1;
   size_t got, have = extra_len < n2 ? extra_len : n2;
   char buf[64];
-  uint64_t t0 = probe_now (), t1, t2;
+  uint64_t t0 = socks6_now_ns (), t1, t2;
   bool to_peer, to_client;
 
   probe_wire (true, (const uint8_t *) bind_to_peer, n1);
@@ -742,7 +741,7 @@ diag_bind_data (int fd, int peer, const uint8_t *extra, size_t extra_len)
     && probe_recv_exact (peer, buf, n1, &got,
                          probe_deadline (probe_opt.timeout_ms)) == PROBE_IO_OK
     && memcmp (buf, bind_to_peer, n1) == 0;
-  t1 = probe_now ();
+  t1 = socks6_now_ns ();
   memcpy (buf, extra, have);
   to_client = probe_send_all (peer, bind_to_client, n2,
                               probe_deadline (probe_opt.timeout_ms))
@@ -750,7 +749,7 @@ diag_bind_data (int fd, int peer, const uint8_t *extra, size_t extra_len)
     && probe_recv_exact (fd, buf + have, n2 - have, &got,
                          probe_deadline (probe_opt.timeout_ms)) == PROBE_IO_OK
     && memcmp (buf, bind_to_client, n2) == 0;
-  t2 = probe_now ();
+  t2 = socks6_now_ns ();
   probe_wire (false, (const uint8_t *) buf, to_client ? n2 : have + got);
   probe_say (_("bind"), to_peer
              ? _("data: %zu bytes from the client reached the peer in "
@@ -785,7 +784,7 @@ report_bind_second (struct socks5_client *c, const struct socks5_reply *r,
   if (!t1)
     t1 = socks5_client_time (c, SOCKS5_CLIENT_FAILED);
   probe_json_begin ("bind_peer");
-  report_reply (_("bind"), r, t0, t1 > t0 ? t1 : probe_now ());
+  report_reply (_("bind"), r, t0, t1 > t0 ? t1 : socks6_now_ns ());
   format_addr (&r->bound, true, seen, sizeof seen);
   format_addr (local, true, peer, sizeof peer);
   if (r->reply != SOCKS5_REP_SUCCEEDED)
@@ -818,7 +817,7 @@ diag_bind_peer (int fd, struct socks5_client *c,
   uint8_t extra[64];
   size_t extra_len = 0;
   enum probe_io io;
-  uint64_t t0 = probe_now ();
+  uint64_t t0 = socks6_now_ns ();
   int peer;
 
   if (!probe_announced_where (fd, &r->bound, &where))
@@ -842,7 +841,7 @@ diag_bind_peer (int fd, struct socks5_client *c,
     {
       probe_say (_("peer"), _("connecting to %s as the peer failed: %s, "
                               "after %.1f ms"), text, strerror (errno),
-                 probe_ms (t0, probe_now ()));
+                 probe_ms (t0, socks6_now_ns ()));
       diag_fail (PROBE_EXIT_SERVER, "refused",
                  _("bind: the announced address %s does not accept"), text);
       return;
@@ -850,7 +849,7 @@ diag_bind_peer (int fd, struct socks5_client *c,
   getsockname (peer, &sa.sa, &salen);
   socks6_addr_from_sockaddr (&local, &sa.sa, salen);
   format_addr (&local, true, from, sizeof from);
-  uint64_t t1 = probe_now ();
+  uint64_t t1 = socks6_now_ns ();
   probe_say (_("peer"), _("connected from %s to %s (%s) in %.1f ms"), from,
              text, socks6_addr_type_name (where.type), probe_ms (t0, t1));
   probe_json_begin ("bind_peer_connect");
@@ -959,7 +958,8 @@ report_udp_answer (const struct socks6_addr *dst,
   bool payload_ok = len == strlen (sent) && memcmp (payload, sent, len) == 0;
 
   format_addr (&h->dst, true, from, sizeof from);
-  probe_escape (payload, len < 60 ? len : 60, text, sizeof text);
+  socks6_escape (payload, len < 60 ? len : 60, SOCKS6_ESCAPE_C, text,
+                 sizeof text);
   probe_say (_("udp"), _("datagram back from %s (%s) in %.1f ms: %s"),
              from, socks6_addr_type_name (h->dst.type), ms, text);
   if (h->frag != 0)
@@ -990,7 +990,7 @@ diag_udp_datagram (int ufd, const struct socks6_addr *dst)
   uint8_t buf[2048];
   char sent[64];
   size_t len = 0;
-  uint64_t t0 = probe_now ();
+  uint64_t t0 = socks6_now_ns ();
   enum probe_io io = PROBE_IO_ERROR;
 
   snprintf (sent, sizeof sent, "socks6-probe udp %ld-%llu", (long) getpid (),
@@ -1002,7 +1002,7 @@ diag_udp_datagram (int ufd, const struct socks6_addr *dst)
   probe_json_int ("sent", strlen (sent));
   probe_json_bool ("answered", io == PROBE_IO_OK);
   if (io == PROBE_IO_OK)
-    report_udp_answer (dst, &h, buf, len, sent, probe_ms (t0, probe_now ()));
+    report_udp_answer (dst, &h, buf, len, sent, probe_ms (t0, socks6_now_ns ()));
   else if (io == PROBE_IO_TIMEOUT)
     {
       probe_say (_("udp"), _("no datagram came back within %d ms (is the "
@@ -1071,7 +1071,7 @@ diag_udp_relay (int *fd, const struct socks6_addr *bnd,
       return;
     }
   format_addr (&relay, true, text, sizeof text);
-  probe_say (_("udp"), probe_addr_unspecified (bnd)
+  probe_say (_("udp"), socks6_addr_is_unspecified (bnd)
              ? _("relay endpoint %s (%s; BND.ADDR was unspecified, so the "
                  "server's address)") : _("relay endpoint %s (%s)"), text,
              socks6_addr_type_name (relay.type));

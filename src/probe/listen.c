@@ -60,7 +60,8 @@ serve_print (bool loud, const char *proto, const char *peer,
 
   if (!loud)
     return;
-  probe_escape (buf, len < 256 ? len : 256, text, sizeof text);
+  socks6_escape (buf, len < 256 ? len : 256, SOCKS6_ESCAPE_C, text,
+                 sizeof text);
   printf (_("%s from %s: %zu bytes: %s\n"), proto, peer, len, text);
   fflush (stdout);
 }

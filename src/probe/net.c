@@ -22,19 +22,10 @@
 #include "name.h"
 
 uint64_t
-probe_now (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
-}
-
-uint64_t
 probe_clock (void *arg)
 {
   (void) arg;
-  return probe_now ();
+  return socks6_now_ns ();
 }
 
 double
@@ -46,7 +37,7 @@ probe_ms (uint64_t from, uint64_t to)
 uint64_t
 probe_deadline (int timeout_ms)
 {
-  return probe_now () + (uint64_t) timeout_ms * 1000000u;
+  return socks6_now_ns () + (uint64_t) timeout_ms * 1000000u;
 }
 
 /* True for the errors that mean "try again after poll".  EAGAIN and
@@ -68,7 +59,7 @@ probe_wait (int fd, short events, uint64_t deadline)
   for (;;)
     {
       struct pollfd pfd = { .fd = fd, .events = events };
-      uint64_t now = probe_now ();
+      uint64_t now = socks6_now_ns ();
       int ms, n;
 
       if (now >= deadline)

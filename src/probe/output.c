@@ -193,23 +193,3 @@ probe_wire (bool outgoing, const uint8_t *buf, size_t len)
     }
   fputc ('\n', out);
 }
-
-void
-probe_escape (const uint8_t *buf, size_t len, char *out, size_t size)
-{
-  size_t i, o = 0;
-
-  for (i = 0; i < len && o + 5 < size; i++)
-    {
-      unsigned char c = buf[i];
-      if (c == '\r' || c == '\n' || c == '\t' || c == '\\')
-        o += snprintf (out + o, size - o, "\\%c",
-                       c == '\r' ? 'r' : c == '\n' ? 'n'
-                       : c == '\t' ? 't' : '\\');
-      else if (c < 0x20 || c >= 0x7f)
-        o += snprintf (out + o, size - o, "\\x%02x", c);
-      else
-        out[o++] = c;
-    }
-  out[o < size ? o : size - 1] = '\0';
-}

@@ -138,7 +138,10 @@ Mandatory arguments to long options are mandatory for short options too.\n"),
 Exit status: 0 if everything asked for succeeded, 1 if the server refused\n\
 or misbehaved (or a conformance check failed), 2 for a usage or local\n\
 error.\n"), stdout);
-  emit_bug_reporting_address ();
+  /* socks6 has no web page of its own yet: gnulib's
+     emit_bug_reporting_address would print an empty one.  */
+  printf (_("Report bugs to: %s\n"), PACKAGE_BUGREPORT);
+  printf (_("Full documentation: info socks6\n"));
   exit (status);
 }
 

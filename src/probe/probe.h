@@ -17,6 +17,8 @@
 
 #include "addr.h"
 #include "client.h"
+#include "clock.h"
+#include "escape.h"
 #include "socks5.h"
 
 /* Exit statuses, documented in doc/probe.texi.  */
@@ -52,10 +54,9 @@ struct probe_options
 
 extern struct probe_options probe_opt;
 
-/* Monotonic time in nanoseconds; also the engine's clock.  */
-extern uint64_t probe_now (void);
+/* socks6_now_ns for the engine's clock.  */
 extern uint64_t probe_clock (void *arg);
-/* Milliseconds between two probe_now values, for messages.  */
+/* Milliseconds between two socks6_now_ns values, for messages.  */
 extern double probe_ms (uint64_t from, uint64_t to);
 
 /* Output.  Lines for a person go through probe_say (nothing in JSON
@@ -76,9 +77,6 @@ extern void probe_json_bool (const char *key, bool value);
 extern void probe_json_null (const char *key);
 /* With -v, show LEN bytes of BUF sent (OUTGOING) or received.  */
 extern void probe_wire (bool outgoing, const uint8_t *buf, size_t len);
-/* BUF as printable text, escaping the rest as \r \n \xHH, into OUT.  */
-extern void probe_escape (const uint8_t *buf, size_t len, char *out,
-                          size_t size);
 
 /* The outcome of a bounded network operation.  */
 enum probe_io
@@ -139,8 +137,7 @@ extern int probe_parse_target (const char *target, struct socks6_addr *addr);
    socks6_addr_parse rightly refuses for a destination).  */
 extern bool probe_parse_endpoint (const char *text, struct socks6_addr *addr);
 
-/* BIND and UDP ASSOCIATE (bindudp.c).  Whether A is 0.0.0.0 or ::.  */
-extern bool probe_addr_unspecified (const struct socks6_addr *a);
+/* BIND and UDP ASSOCIATE (bindudp.c).  */
 /* Where to reach BND, an address the server announced on the control
    connection FD: BND itself, or for an unspecified one the server's own
    address.  False when that cannot be told.  */

@@ -1,5 +1,6 @@
 /* Unit tests of lib/addr.c: every text form socks6_addr_parse accepts
-   and refuses, printing, sockaddr conversion and equality.  Run by
+   and refuses, printing, sockaddr conversion, equality, and which
+   addresses are loopback or unspecified.  Run by
    testsuite/libsocks6.tests/addr.exp.
 
    Copyright (C) 2026 The socks6 authors.
@@ -364,6 +365,55 @@ test_literal_and_name (void)
                          "IPv6") == 0, "type names");
 }
 
+/* Whether TEXT (an address literal) is loopback and unspecified.  */
+static void
+check_kind (const char *text, bool loopback, bool unspecified)
+{
+  struct socks6_addr addr;
+  bool ok = socks6_addr_parse_literal (&addr, text, 80);
+
+  UNIT_CHECK (ok && socks6_addr_is_loopback (&addr) == loopback
+              && socks6_addr_is_unspecified (&addr) == unspecified,
+              "%s is %sloopback and %sunspecified", text,
+              loopback ? "" : "not ", unspecified ? "" : "not ");
+}
+
+static void
+test_loopback_unspecified (void)
+{
+  static const unsigned char v4[4] = { 127, 9, 9, 9 };
+  static const unsigned char v6[16] = {[10] = 0xff,[11] = 0xff,[12] = 127 };
+  static const unsigned char zero[16];
+  struct socks6_addr name;
+
+  check_kind ("127.0.0.1", true, false);
+  check_kind ("127.255.255.254", true, false);
+  check_kind ("128.0.0.1", false, false);
+  check_kind ("126.255.255.255", false, false);
+  check_kind ("::1", true, false);
+  check_kind ("::2", false, false);
+  check_kind ("1::1", false, false);
+  check_kind ("::ffff:127.0.0.1", true, false);
+  check_kind ("::fffe:127.0.0.1", false, false);
+  check_kind ("::127.0.0.1", false, false);
+  check_kind ("0.0.0.0", false, true);
+  check_kind ("0.0.0.1", false, false);
+  check_kind ("::", false, true);
+  check_kind ("::ffff:0.0.0.0", false, true);
+  check_kind ("::ffff:0.0.0.1", false, false);
+  check_kind ("10.0.0.1", false, false);
+
+  socks6_addr_set_name (&name, "localhost", 9, 80);
+  UNIT_CHECK (!socks6_addr_is_loopback (&name)
+              && !socks6_addr_is_unspecified (&name),
+              "a name is neither loopback nor unspecified");
+  UNIT_CHECK (socks6_addr_raw_is_loopback (AF_INET, v4)
+              && socks6_addr_raw_is_loopback (AF_INET6, v6)
+              && !socks6_addr_raw_is_loopback (AF_INET6, zero)
+              && !socks6_addr_raw_is_loopback (AF_UNIX, v4),
+              "raw loopback test: 127/8, mapped, not ::, not AF_UNIX");
+}
+
 int
 main (void)
 {
@@ -376,5 +426,6 @@ main (void)
   test_sockaddr ();
   test_equal ();
   test_literal_and_name ();
+  test_loopback_unspecified ();
   UNIT_EXIT ();
 }

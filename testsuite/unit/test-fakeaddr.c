@@ -38,10 +38,10 @@
 /* The whole program must end well within the .exp file's timeout.  */
 enum { TIME_LIMIT_SECONDS = 90 };
 
-static struct fakeaddr_prefix
+static struct socks6_prefix
 prefix (const char *text)
 {
-  struct fakeaddr_prefix p;
+  struct socks6_prefix p;
   if (fakeaddr_prefix_parse (&p, text, NULL) != SOCKS6_OK)
     {
       printf ("FAIL: test setup: cannot parse %s\n", text);
@@ -53,7 +53,7 @@ prefix (const char *text)
 static struct fakeaddr_table *
 table_new (const char *v4, const char *v6, size_t capacity)
 {
-  struct fakeaddr_prefix p4, p6;
+  struct socks6_prefix p4, p6;
   struct fakeaddr_table *t;
   if (v4)
     p4 = prefix (v4);
@@ -99,24 +99,24 @@ maps_back (struct fakeaddr_table *t, int family, const unsigned char *addr,
 static void
 test_prefix_parse (void)
 {
-  struct fakeaddr_prefix p;
+  struct socks6_prefix p;
   enum fakeaddr_problem why;
-  char buf[FAKEADDR_PREFIX_TEXT_MAX];
+  char buf[SOCKS6_PREFIX_TEXT_MAX];
 
   CHECK (fakeaddr_prefix_parse (&p, "198.18.0.0/15", &why) == SOCKS6_OK
          && p.family == AF_INET && p.length == 15 && p.addr[0] == 198
          && p.addr[1] == 18 && why == FAKEADDR_PROBLEM_NONE,
          "prefix 198.18.0.0/15 parses");
-  CHECK (fakeaddr_prefix_format (&p, buf, sizeof buf) == 13
+  CHECK (socks6_prefix_format (&p, buf, sizeof buf) == 13
          && strcmp (buf, "198.18.0.0/15") == 0,
          "prefix 198.18.0.0/15 formats back");
   CHECK (fakeaddr_prefix_parse (&p, "100::/64", NULL) == SOCKS6_OK
          && p.family == AF_INET6 && p.length == 64 && p.addr[0] == 1
          && p.addr[1] == 0,
          "prefix 100::/64 parses");
-  CHECK (fakeaddr_prefix_format (&p, buf, sizeof buf) == 8
+  CHECK (socks6_prefix_format (&p, buf, sizeof buf) == 8
          && strcmp (buf, "100::/64") == 0, "prefix 100::/64 formats back");
-  CHECK (fakeaddr_prefix_format (&p, buf, 5) == SOCKS6_E_SPACE,
+  CHECK (socks6_prefix_format (&p, buf, 5) == SOCKS6_E_SPACE,
          "prefix format reports a short buffer");
   CHECK (fakeaddr_prefix_parse (&p, "10.1.2.3", NULL) == SOCKS6_OK
          && p.length == 32, "a bare IPv4 address is a /32");
@@ -161,24 +161,24 @@ test_prefix_parse (void)
 static void
 test_prefix_overlap (void)
 {
-  struct fakeaddr_prefix a = prefix ("198.18.0.0/15");
-  struct fakeaddr_prefix b = prefix ("198.19.255.0/24");
-  struct fakeaddr_prefix c = prefix ("198.20.0.0/16");
-  struct fakeaddr_prefix m = prefix ("::ffff:198.18.0.0/112");
-  struct fakeaddr_prefix all6 = prefix ("::/0");
+  struct socks6_prefix a = prefix ("198.18.0.0/15");
+  struct socks6_prefix b = prefix ("198.19.255.0/24");
+  struct socks6_prefix c = prefix ("198.20.0.0/16");
+  struct socks6_prefix m = prefix ("::ffff:198.18.0.0/112");
+  struct socks6_prefix all6 = prefix ("::/0");
   unsigned char in[4] = { 198, 19, 1, 2 }, out[4] = { 198, 20, 0, 1 };
 
-  CHECK (fakeaddr_prefix_overlaps (&a, &b)
-         && fakeaddr_prefix_overlaps (&b, &a),
+  CHECK (socks6_prefix_overlaps (&a, &b)
+         && socks6_prefix_overlaps (&b, &a),
          "a prefix overlaps one inside it, both ways");
-  CHECK (!fakeaddr_prefix_overlaps (&a, &c),
+  CHECK (!socks6_prefix_overlaps (&a, &c),
          "neighbouring prefixes do not overlap");
-  CHECK (fakeaddr_prefix_overlaps (&a, &m),
+  CHECK (socks6_prefix_overlaps (&a, &m),
          "an IPv4 prefix overlaps its IPv4-mapped form");
-  CHECK (fakeaddr_prefix_overlaps (&a, &all6),
+  CHECK (socks6_prefix_overlaps (&a, &all6),
          "::/0 holds the IPv4-mapped space, so every IPv4 prefix");
-  CHECK (fakeaddr_prefix_contains (&a, AF_INET, in)
-         && !fakeaddr_prefix_contains (&a, AF_INET, out),
+  CHECK (socks6_prefix_contains (&a, AF_INET, in)
+         && !socks6_prefix_contains (&a, AF_INET, out),
          "prefix contains the right addresses");
 }
 
@@ -215,7 +215,7 @@ test_range_check (void)
     };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
     {
-      struct fakeaddr_prefix r = prefix (cases[i].text);
+      struct socks6_prefix r = prefix (cases[i].text);
       enum fakeaddr_problem why = FAKEADDR_PROBLEM_SYNTAX;
       int rc = fakeaddr_range_check (&r, NULL, 0, &why, NULL);
       bool ok = cases[i].why == FAKEADDR_PROBLEM_NONE;
@@ -226,13 +226,13 @@ test_range_check (void)
              fakeaddr_problem_text (cases[i].why));
     }
 
-  struct fakeaddr_prefix direct[] =
+  struct socks6_prefix direct[] =
     {
       prefix ("10.0.0.0/8"), prefix ("2001:db8::/32"),
       prefix ("198.18.5.0/24"), prefix ("100::/56"),
     };
-  struct fakeaddr_prefix v4 = prefix (FAKEADDR_DEFAULT_IPV4);
-  struct fakeaddr_prefix v6 = prefix (FAKEADDR_DEFAULT_IPV6);
+  struct socks6_prefix v4 = prefix (FAKEADDR_DEFAULT_IPV4);
+  struct socks6_prefix v6 = prefix (FAKEADDR_DEFAULT_IPV6);
   enum fakeaddr_problem why;
   size_t conflict = 99;
 
@@ -247,7 +247,7 @@ test_range_check (void)
          == SOCKS6_E_RANGE && why == FAKEADDR_PROBLEM_DIRECT
          && conflict == 3,
          "IPv6 range inside a direct prefix is rejected, naming it");
-  struct fakeaddr_prefix mapped = prefix ("::ffff:198.19.0.0/112");
+  struct socks6_prefix mapped = prefix ("::ffff:198.19.0.0/112");
   CHECK (fakeaddr_range_check (&v4, &mapped, 1, &why, NULL)
          == SOCKS6_E_RANGE && why == FAKEADDR_PROBLEM_DIRECT,
          "IPv4 range meeting an IPv4-mapped direct prefix is rejected");
@@ -263,9 +263,9 @@ static void
 test_create_rejects (void)
 {
   struct fakeaddr_table *t;
-  struct fakeaddr_prefix v4 = prefix (FAKEADDR_DEFAULT_IPV4);
-  struct fakeaddr_prefix v6 = prefix (FAKEADDR_DEFAULT_IPV6);
-  struct fakeaddr_prefix lo = prefix ("127.0.0.0/8");
+  struct socks6_prefix v4 = prefix (FAKEADDR_DEFAULT_IPV4);
+  struct socks6_prefix v6 = prefix (FAKEADDR_DEFAULT_IPV6);
+  struct socks6_prefix lo = prefix ("127.0.0.0/8");
 
   CHECK (fakeaddr_table_create (&t, &lo, &v6, 16) == SOCKS6_E_RANGE,
          "create rejects a loopback range");
@@ -296,14 +296,14 @@ test_same_name_same_address (void)
   struct fakeaddr_table *t = table_new (FAKEADDR_DEFAULT_IPV4,
                                         FAKEADDR_DEFAULT_IPV6, 64);
   unsigned char a[16], b[16], c[16], a6[16], b6[16];
-  struct fakeaddr_prefix v4 = prefix (FAKEADDR_DEFAULT_IPV4);
-  struct fakeaddr_prefix v6 = prefix (FAKEADDR_DEFAULT_IPV6);
+  struct socks6_prefix v4 = prefix (FAKEADDR_DEFAULT_IPV4);
+  struct socks6_prefix v6 = prefix (FAKEADDR_DEFAULT_IPV6);
 
   CHECK (assign (t, AF_INET, "www.example.com", a) == SOCKS6_OK
          && assign (t, AF_INET, "www.example.com", b) == SOCKS6_OK
          && memcmp (a, b, 4) == 0,
          "IPv4: same name, same address (%s)", text_of (AF_INET, a));
-  CHECK (fakeaddr_prefix_contains (&v4, AF_INET, a)
+  CHECK (socks6_prefix_contains (&v4, AF_INET, a)
          && fakeaddr_is_fake (t, AF_INET, a),
          "IPv4: the address lies in the range");
   CHECK (assign (t, AF_INET, "mail.example.com", c) == SOCKS6_OK
@@ -311,7 +311,7 @@ test_same_name_same_address (void)
   CHECK (assign (t, AF_INET6, "www.example.com", a6) == SOCKS6_OK
          && assign (t, AF_INET6, "www.example.com", b6) == SOCKS6_OK
          && memcmp (a6, b6, 16) == 0
-         && fakeaddr_prefix_contains (&v6, AF_INET6, a6)
+         && socks6_prefix_contains (&v6, AF_INET6, a6)
          && fakeaddr_is_fake (t, AF_INET6, a6),
          "IPv6: same name, same address in the range (%s)",
          text_of (AF_INET6, a6));
