@@ -117,7 +117,8 @@ launch_config_line (struct socksify_settings *settings, const char *file,
     error_at_line (LAUNCH_EXIT_SETTING, 0, file, lineno,
                    _("unknown setting '%s'"), name);
   if (!*value && (key == SOCKSIFY_KEY_RESOLVE || key == SOCKSIFY_KEY_HOSTS
-                  || key == SOCKSIFY_KEY_PIPELINING))
+                  || key == SOCKSIFY_KEY_PIPELINING
+                  || key == SOCKSIFY_KEY_CHAIN))
     value = (char *) "yes";
   const char *problem;
   int rc = socksify_settings_set (settings, key, value, source, &problem);
@@ -258,6 +259,8 @@ launch_print_summary (const struct socksify_settings *settings)
   printf (_("Programs run by socksify would use:\n"));
   launch_print_setting (settings, SOCKSIFY_KEY_SERVER,
                         _("gateways, in order:"));
+  launch_print_setting (settings, SOCKSIFY_KEY_CHAIN,
+                        _("chained (not fail-over):"));
   launch_print_setting (settings, SOCKSIFY_KEY_USER, _("user:"));
   if (settings->user[0] && getenv (LAUNCH_PASSWORD_ENV))
     printf ("  %-28s %s\n", _("password:"), _("from SOCKS6_PASSWORD"));
@@ -276,6 +279,8 @@ launch_print_summary (const struct socksify_settings *settings)
                         _("pipelined handshake:"));
   launch_print_setting (settings, SOCKSIFY_KEY_CONNECT_MODE,
                         _("non-blocking connect:"));
+  launch_print_setting (settings, SOCKSIFY_KEY_BIND_MODE,
+                        _("listen for the peer (BIND):"));
   launch_print_setting (settings, SOCKSIFY_KEY_RESOLVE,
                         _("RESOLVE at lookup time:"));
   launch_print_setting (settings, SOCKSIFY_KEY_UNSPEC_FAMILY,

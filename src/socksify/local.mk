@@ -24,6 +24,8 @@ pkglib_LTLIBRARIES += src/socksify/libsocks6-preload.la
 src_socksify_libsocks6_preload_la_SOURCES = \
 	src/socksify/preload.h \
 	src/socksify/preload-async.c \
+	src/socksify/preload-bind.c \
+	src/socksify/preload-chain.c \
 	src/socksify/preload-connect.c \
 	src/socksify/preload-fd.c \
 	src/socksify/preload-gateway.c \
@@ -35,6 +37,7 @@ src_socksify_libsocks6_preload_la_SOURCES = \
 	src/socksify/preload-reverse.c \
 	src/socksify/preload-socket.c \
 	src/socksify/preload-sym.c \
+	src/socksify/preload-udp.c \
 	src/socksify/preload-wait.c \
 	src/socksify/settings.c src/socksify/settings.h
 ## Not $(AM_CPPFLAGS): gnulib's replacement headers in gl/ would rename

@@ -72,7 +72,7 @@ struct preload_pending
   uint32_t armed;               /* epoll events we registered, 0: none */
   struct socks6_addr dst;
   struct preload_fd entry;      /* what the fd table gets on success */
-  struct socks5_client client;
+  struct preload_chain chain;    /* the handshake, through each hop */
 };
 
 /* The program's epoll registration of a descriptor.  */
@@ -132,7 +132,7 @@ preload_pending_find (int fd)
 static void
 preload_pending_free (struct preload_pending *p)
 {
-  explicit_bzero (&p->client, sizeof p->client);
+  preload_chain_wipe (&p->chain);
   p->stage = PRELOAD_STAGE_FREE;
   p->fd = -1;
   atomic_fetch_sub (&preload_pending_count, 1);
@@ -148,7 +148,7 @@ preload_pending_wanted (const struct preload_pending *p)
     case PRELOAD_STAGE_GATEWAY:
       return POLLOUT;
     case PRELOAD_STAGE_HANDSHAKE:
-      socks5_client_output (&p->client, &len);
+      preload_chain_output (&p->chain, &len);
       return POLLIN | (len ? POLLOUT : 0);
     default:
       return 0;
@@ -206,6 +206,8 @@ preload_pending_renewed (struct preload_pending *p)
 static void
 preload_pending_fail (struct preload_pending *p, int err)
 {
+  if (p->stage == PRELOAD_STAGE_HANDSHAKE)
+    preload_chain_log (&p->chain, err);
   preload_log_request (err, SOCKS5_CMD_CONNECT, &p->dst, p->gateway);
   p->err = err;
   p->stage = PRELOAD_STAGE_FAILED;
@@ -219,7 +221,9 @@ preload_pending_fail (struct preload_pending *p, int err)
 static void
 preload_pending_succeed (struct preload_pending *p)
 {
+  preload_chain_log (&p->chain, 0);
   preload_log_request (0, SOCKS5_CMD_CONNECT, &p->dst, p->gateway);
+  preload_bind_note_connect (p->fd, &p->dst, p->gateway);
   preload_pending_restore (p);
   p->entry.socksified = true;
   preload_fd_set (p->fd, &p->entry);
@@ -248,8 +252,9 @@ preload_pending_close_failed (struct preload_pending *p)
 static int
 preload_pending_request (struct preload_pending *p)
 {
-  if (preload_gateway_engine (&p->client, SOCKS5_CMD_CONNECT, &p->dst) != 0)
-    return EINVAL;
+  int err = preload_chain_start (&p->chain, SOCKS5_CMD_CONNECT, &p->dst);
+  if (err)
+    return err;
   p->stage = PRELOAD_STAGE_HANDSHAKE;
   p->deadline = preload_now_ms ()
     + (int64_t) preload_state.settings.timeout * 1000;
@@ -285,49 +290,12 @@ preload_pending_next_gateway (struct preload_pending *p, int err)
   return err ? err : preload_pending_request (p);
 }
 
-/* Send what the engine has queued, without waiting.  */
-static int
-preload_pending_send (struct preload_pending *p)
-{
-  size_t len;
-  const uint8_t *out;
-  while ((out = socks5_client_output (&p->client, &len)) && len > 0)
-    {
-      ssize_t n = send (p->fd, out, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (n > 0)
-        socks5_client_output_done (&p->client, n);
-      else if (n < 0 && (errno == EAGAIN || errno == EINTR))
-        return 0;
-      else
-        return n < 0 ? errno : EPROTO;
-    }
-  return 0;
-}
-
 /* Read what the gateway answered, taking only the reply's bytes off the
    socket.  Return 0 when done, EINPROGRESS to wait, or an errno.  */
 static int
 preload_pending_receive (struct preload_pending *p)
 {
-  for (;;)
-    {
-      int err = preload_pending_send (p);
-      if (err)
-        return err;
-      uint8_t buf[SOCKS5_REQUEST_MAX];
-      ssize_t n = recv (p->fd, buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
-      if (n < 0)
-        return errno == EAGAIN || errno == EINTR ? EINPROGRESS : errno;
-      size_t used = 0;
-      int rc = n > 0 ? socks5_client_input (&p->client, buf, n, &used)
-        : socks5_client_eof (&p->client);
-      if (used > 0 && recv (p->fd, buf, used, MSG_DONTWAIT) != (ssize_t) used)
-        return EPROTO;
-      if (rc == SOCKS6_OK)
-        return 0;
-      if (rc != SOCKS6_AGAIN)
-        return preload_handshake_errno (&p->client, rc);
-    }
+  return preload_chain_pump (p->fd, &p->chain);
 }
 
 /* Move P on as far as it goes without waiting.  Lock held.  */

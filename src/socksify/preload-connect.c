@@ -5,7 +5,9 @@
      a fake address   -> SOCKS CONNECT carrying the name (ATYP 3);
      a direct address -> the plain connect (loopback, -d prefixes);
      any other        -> SOCKS CONNECT carrying the address.
-   Everything else (UNIX, UDP, raw, SCTP sockets) passes through, with one
+   UDP sockets (connect, sendto, sendmsg) to an address that is not
+   direct go through a UDP ASSOCIATE (preload-udp.c).  Everything else
+   (UNIX, raw, SCTP sockets) passes through, with one
    exception: UDP to port 53 of an address not listed as direct, or TCP
    to port 53 on loopback (a local stub resolver forwards upstream), fails
    with EACCES, so a program with its own DNS client (dig, Chromium)
@@ -29,7 +31,7 @@
 
 /* The address octets of SA, IPv4-mapped IPv6 addresses seen as IPv4;
    *FAMILY gets their family.  NULL for other families.  */
-static const unsigned char *
+const unsigned char *
 preload_sockaddr_bytes (const struct sockaddr *sa, int *family)
 {
   static const unsigned char mapped[12] = {[10] = 0xff,[11] = 0xff };
@@ -51,7 +53,7 @@ preload_sockaddr_bytes (const struct sockaddr *sa, int *family)
   return a;
 }
 
-static uint16_t
+uint16_t
 preload_sockaddr_port (const struct sockaddr *sa)
 {
   return ntohs (sa->sa_family == AF_INET
@@ -70,11 +72,9 @@ preload_is_dns_leak (const struct sockaddr *sa, socklen_t len)
       || !(addr = preload_sockaddr_bytes (sa, &family))
       || preload_sockaddr_port (sa) != PRELOAD_DNS_PORT)
     return false;
-  const struct socksify_settings *s = &preload_state.settings;
-  for (size_t i = 0; i < s->ndirect; i++)
-    if (!s->direct[i].is_domain
-        && fakeaddr_prefix_contains (&s->direct[i].prefix, family, addr))
-      return false;
+  if (socksify_settings_direct_prefix (&preload_state.settings, family,
+                                       addr))
+    return false;
   preload_log (SOCKSIFY_LOG_WARNING, "refused a DNS query to port 53 past "
                "the gateway (list the server with --direct to allow it)");
   return true;
@@ -139,6 +139,7 @@ preload_release (const struct sockaddr *sa)
 static int
 preload_connect_socks (int fd, const struct sockaddr *sa, socklen_t len)
 {
+  preload_bind_before_connect (fd);
   int again = preload_async_connect_again (fd);
   if (again >= 0)
     {
@@ -199,12 +200,15 @@ preload_connect_socks (int fd, const struct sockaddr *sa, socklen_t len)
     }
   entry.socksified = true;
   preload_fd_set (fd, &entry);
+  preload_bind_note_connect (fd, &dst, preload_gateway_used ());
   return 0;
 }
 
 PRELOAD_EXPORT int
 connect (int fd, const struct sockaddr *sa, socklen_t len)
 {
+  if (sa && sa->sa_family == AF_UNSPEC && preload_enter ())
+    preload_udp_disconnect (fd);
   if (!preload_enter () || !sa || len < sizeof (struct sockaddr_in)
       || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
       || (sa->sa_family == AF_INET6 && len < sizeof (struct sockaddr_in6)))
@@ -219,14 +223,15 @@ connect (int fd, const struct sockaddr *sa, socklen_t len)
       int family = AF_UNSPEC;
       const unsigned char *addr = preload_sockaddr_bytes (sa, &family);
       if (addr && preload_sockaddr_port (sa) == PRELOAD_DNS_PORT
-          && (family == AF_INET ? addr[0] == 127
-              : IN6_IS_ADDR_LOOPBACK ((const struct in6_addr *) addr))
+          && socks6_addr_raw_is_loopback (family, addr)
           && preload_is_dns_leak (sa, len))
         goto refuse;
       return preload_connect_socks (fd, sa, len);
     }
   if (type == SOCK_DGRAM && preload_is_dns_leak (sa, len))
     goto refuse;
+  if (type == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP))
+    return preload_udp_connect (fd, sa, len);
 pass:
   if (!preload_true.connect)
     {
@@ -248,6 +253,14 @@ sendto (int fd, const void *buf, size_t size, int flags,
       errno = EACCES;
       return -1;
     }
+  /* UDP to a destination that is not direct: through the relay.  */
+  struct iovec iov = {.iov_base = (void *) buf,.iov_len = size };
+  struct msghdr msg = {.msg_name = (void *) sa,.msg_namelen = sa ? len : 0,
+    .msg_iov = &iov,.msg_iovlen = 1
+  };
+  ssize_t n;
+  if (preload_enter () && preload_udp_send (fd, &msg, flags, &n))
+    return n;
   return preload_true.sendto (fd, buf, size, flags, sa, len);
 }
 
@@ -260,5 +273,8 @@ sendmsg (int fd, const struct msghdr *msg, int flags)
       errno = EACCES;
       return -1;
     }
+  ssize_t n;
+  if (msg && preload_enter () && preload_udp_send (fd, msg, flags, &n))
+    return n;
   return preload_true.sendmsg (fd, msg, flags);
 }

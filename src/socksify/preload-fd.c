@@ -152,6 +152,7 @@ preload_fd_hold (const struct preload_fd *entry)
 void
 preload_fd_copy (int oldfd, int newfd)
 {
+  preload_udp_copy (oldfd, newfd);
   if (!preload_fd_valid (oldfd) || !preload_fd_valid (newfd)
       || oldfd == newfd)
     return;

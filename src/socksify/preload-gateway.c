@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "clock.h"
 #include "replycode.h"
 #include "preload.h"
 
@@ -46,14 +47,26 @@ static socklen_t
   preload_gateway_lens[SOCKSIFY_SERVERS_MAX * PRELOAD_GATEWAY_ADDRS];
 static size_t preload_gateway_count;
 
+/* The gateway this thread's last request went to.  */
+static __thread size_t preload_gateway_last;
+
+size_t
+preload_gateway_used (void)
+{
+  return preload_gateway_last;
+}
+
 /* Resolve the gateways' names with the system resolver (a gateway is
    reached directly, so this is no leak).  */
 static void
 preload_gateway_resolve_names (void)
 {
   const struct socksify_settings *s = &preload_state.settings;
+  /* A chain's later gateways are reached through the earlier ones, and
+     their names resolved there.  */
+  size_t nservers = s->chain ? 1 : s->nservers;
   preload_busy_begin ();
-  for (size_t i = 0; i < s->nservers; i++)
+  for (size_t i = 0; i < nservers; i++)
     {
       const struct socks6_addr *server = &s->servers[i];
       if (server->type != SOCKS6_ADDR_NAME)
@@ -103,9 +116,7 @@ preload_gateway_family (void)
 int64_t
 preload_now_ms (void)
 {
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return socks6_now_ms ();
 }
 
 /* Wait for EVENTS on FD until DEADLINE.  Return 0, or ETIMEDOUT or the
@@ -218,29 +229,6 @@ preload_gateway_connect (int fd, size_t i, int64_t deadline)
   return err;
 }
 
-/* Send what the engine has queued.  */
-static int
-preload_send_output (int fd, struct socks5_client *client, int64_t deadline)
-{
-  size_t len;
-  const uint8_t *out;
-  while ((out = socks5_client_output (client, &len)) && len > 0)
-    {
-      ssize_t n = send (fd, out, len, MSG_NOSIGNAL);
-      if (n > 0)
-        {
-          socks5_client_output_done (client, n);
-          continue;
-        }
-      if (n < 0 && errno != EAGAIN && errno != EINTR)
-        return errno;
-      int err = preload_wait (fd, POLLOUT, deadline);
-      if (err)
-        return err;
-    }
-  return 0;
-}
-
 /* The errno a failed handshake means to the program.  */
 int
 preload_handshake_errno (const struct socks5_client *client, int rc)
@@ -257,35 +245,24 @@ preload_handshake_errno (const struct socks5_client *client, int rc)
     }
 }
 
-/* Receive and feed the engine until it is done.  */
+/* Run CHAIN over FD until it is done (or, with BIND_FIRST, until the
+   BIND has its first reply), waiting until DEADLINE.  */
 static int
-preload_receive (int fd, struct socks5_client *client, int64_t deadline)
+preload_receive (int fd, struct preload_chain *chain, bool bind_first,
+                 int64_t deadline)
 {
   for (;;)
     {
-      int err = preload_send_output (fd, client, deadline);
+      int err = preload_chain_pump (fd, chain);
+      if (err != EINPROGRESS)
+        return err;
+      if (bind_first && preload_chain_bind_listening (chain))
+        return 0;
+      size_t len;
+      preload_chain_output (chain, &len);
+      err = preload_wait (fd, POLLIN | (len ? POLLOUT : 0), deadline);
       if (err)
         return err;
-      uint8_t buf[SOCKS5_REQUEST_MAX];
-      ssize_t n = recv (fd, buf, sizeof buf, MSG_PEEK);
-      if (n < 0 && (errno == EAGAIN || errno == EINTR))
-        {
-          err = preload_wait (fd, POLLIN, deadline);
-          if (err)
-            return err;
-          continue;
-        }
-      if (n < 0)
-        return errno;
-      size_t used = 0;
-      int rc = n > 0 ? socks5_client_input (client, buf, n, &used)
-        : socks5_client_eof (client);
-      if (used > 0 && recv (fd, buf, used, 0) != (ssize_t) used)
-        return EPROTO;
-      if (rc == SOCKS6_OK)
-        return 0;
-      if (rc != SOCKS6_AGAIN)
-        return preload_handshake_errno (client, rc);
     }
 }
 
@@ -304,18 +281,20 @@ preload_gateway_engine (struct socks5_client *client, uint8_t command,
   return socks5_client_start (client) == SOCKS6_OK ? 0 : EINVAL;
 }
 
-/* The handshake for COMMAND and DST over FD, connected to a gateway.  */
+/* The handshake for COMMAND and DST over FD, connected to a gateway
+   (through each gateway in turn with --chain).  */
 static int
 preload_handshake (int fd, uint8_t command, const struct socks6_addr *dst,
                    struct socks5_reply *reply, int64_t deadline)
 {
-  struct socks5_client client;
-  if (preload_gateway_engine (&client, command, dst) != 0)
-    return EINVAL;
-  int err = preload_receive (fd, &client, deadline);
+  struct preload_chain chain;
+  int err = preload_chain_start (&chain, command, dst);
+  if (err == 0)
+    err = preload_receive (fd, &chain, false, deadline);
   if (err == 0 && reply)
-    *reply = *socks5_client_reply (&client, 0);
-  explicit_bzero (&client, sizeof client);
+    *reply = *socks5_client_reply (&chain.client, 0);
+  preload_chain_log (&chain, err);
+  preload_chain_wipe (&chain);
   return err;
 }
 
@@ -352,6 +331,7 @@ preload_gateway_try_all (int fd, uint8_t command,
   int err = ENETUNREACH;
   for (size_t i = 0; i < preload_gateway_count; i++)
     {
+      preload_gateway_last = i;
       int64_t deadline = preload_now_ms () + step;
       err = preload_gateway_connect (fd, i, deadline);
       if (err)
@@ -383,6 +363,30 @@ preload_gateway_request (int fd, uint8_t command,
     return errno;
   int err = preload_gateway_try_all (fd, command, dst, reply);
   /* Exactly as they were, whatever socket FD now is.  */
+  preload_true.fcntl (fd, F_SETFL, flags);
+  return err;
+}
+
+int
+preload_gateway_bind (int fd, size_t gateway, const struct socks6_addr *dst,
+                      struct preload_chain *chain)
+{
+  preload_gateway_ready ();
+  if (gateway >= preload_gateway_count)
+    return ENETUNREACH;
+  int flags = preload_true.fcntl (fd, F_GETFL);
+  if (flags < 0)
+    return errno;
+  preload_true.fcntl (fd, F_SETFL, flags | O_NONBLOCK);
+  int64_t step = (int64_t) preload_state.settings.timeout * 1000;
+  int err = preload_gateway_connect (fd, gateway, preload_now_ms () + step);
+  if (!err)
+    err = preload_chain_start (chain, SOCKS5_CMD_BIND, dst);
+  if (!err)
+    err = preload_receive (fd, chain, true, preload_now_ms () + step);
+  if (err)
+    preload_chain_log (chain, err);
+  preload_log_request (err, SOCKS5_CMD_BIND, dst, gateway);
   preload_true.fcntl (fd, F_SETFL, flags);
   return err;
 }

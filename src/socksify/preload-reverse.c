@@ -21,14 +21,9 @@
 static bool
 preload_reverse_local (int family, const void *addr)
 {
-  const struct socksify_settings *s = &preload_state.settings;
-  if (preload_hosts_has_addr (family, addr))
-    return true;
-  for (size_t i = 0; i < s->ndirect; i++)
-    if (!s->direct[i].is_domain
-        && fakeaddr_prefix_contains (&s->direct[i].prefix, family, addr))
-      return true;
-  return false;
+  return preload_hosts_has_addr (family, addr)
+         || socksify_settings_direct_prefix (&preload_state.settings, family,
+                                             addr);
 }
 
 static const void *

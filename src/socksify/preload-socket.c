@@ -41,6 +41,8 @@ static void
 preload_socket_gone (int fd)
 {
   preload_fd_clear (fd);
+  preload_udp_forget (fd);
+  preload_bind_forget (fd);
   if (preload_state.settings.connect_mode == SOCKSIFY_CONNECT_ASYNC)
     preload_async_forget (fd);
 }
@@ -76,7 +78,10 @@ close_range (unsigned int first, unsigned int last, int flags)
   /* CLOSE_RANGE_CLOEXEC only marks them; they stay open.  */
   if (rc == 0 && !(flags & 4) && preload_enter ())
     for (unsigned int fd = first; fd <= last && fd < (1u << 20); fd++)
-      preload_fd_clear (fd);
+      {
+        preload_fd_clear (fd);
+        preload_udp_forget (fd);
+      }
   return rc;
 }
 
@@ -175,6 +180,10 @@ PRELOAD_EXPORT int
 getsockname (int fd, struct sockaddr *sa, socklen_t *len)
 {
   struct preload_fd entry;
+  int rc;
+  if (preload_enter () && sa && len
+      && preload_bind_getsockname (fd, sa, len, &rc))
+    return rc;
   if (!preload_enter () || !sa || !len || !preload_fd_get (fd, &entry))
     return preload_true.getsockname (fd, sa, len);
   union socks6_sockaddr real;

@@ -41,6 +41,10 @@ preload_sym_load_once (void)
 {
   PRELOAD_SYM (socket);
   PRELOAD_SYM (connect);
+  PRELOAD_SYM (bind);
+  PRELOAD_SYM (listen);
+  PRELOAD_SYM (accept);
+  PRELOAD_SYM (accept4);
   PRELOAD_SYM (close);
   PRELOAD_SYM (close_range);
   PRELOAD_SYM (dup);
@@ -52,6 +56,14 @@ preload_sym_load_once (void)
   PRELOAD_SYM (getsockname);
   PRELOAD_SYM (sendto);
   PRELOAD_SYM (sendmsg);
+  PRELOAD_SYM (sendmmsg);
+  PRELOAD_SYM (send);
+  PRELOAD_SYM (write);
+  PRELOAD_SYM (recvfrom);
+  PRELOAD_SYM (recvmsg);
+  PRELOAD_SYM (recvmmsg);
+  PRELOAD_SYM (recv);
+  PRELOAD_SYM (read);
   PRELOAD_SYM (getaddrinfo);
   PRELOAD_SYM (freeaddrinfo);
   PRELOAD_SYM (getnameinfo);

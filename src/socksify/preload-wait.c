@@ -174,5 +174,8 @@ getsockopt (int fd, int level, int name, void *value, socklen_t *len)
       *len = sizeof (int);
       return 0;
     }
+  if (level == SOL_SOCKET && (name == SO_SNDBUF || name == SO_RCVBUF)
+      && preload_udp_tracked (fd) && preload_enter ())
+    return preload_udp_getsockopt (fd, level, name, value, len);
   return preload_true.getsockopt (fd, level, name, value, len);
 }

@@ -2,8 +2,11 @@
    preloads into programs.  Its parts: the real functions it wraps
    (preload-sym.c), its settings and state (preload-init.c), the per-fd
    table (preload-fd.c), logging (preload-log.c), /etc/hosts
-   (preload-hosts.c), the gateway connection (preload-gateway.c), and
-   the asynchronous connect (preload-async.c), and the hooks themselves
+   (preload-hosts.c), the gateway connection (preload-gateway.c), the
+   handshake through one gateway or a chain of them (preload-chain.c),
+   BIND for listening sockets (preload-bind.c, with its hooks), and
+   the asynchronous connect (preload-async.c), UDP through the gateway
+   (preload-udp.c, also the hooks of the data path), and the hooks themselves
    (preload-connect.c, preload-socket.c, preload-resolve.c,
    preload-res.c, preload-wait.c).
 
@@ -42,6 +45,10 @@ struct preload_true
 {
   int (*socket) (int, int, int);
   int (*connect) (int, const struct sockaddr *, socklen_t);
+  int (*bind) (int, const struct sockaddr *, socklen_t);
+  int (*listen) (int, int);
+  int (*accept) (int, struct sockaddr *, socklen_t *);
+  int (*accept4) (int, struct sockaddr *, socklen_t *, int);
   int (*close) (int);
   int (*close_range) (unsigned int, unsigned int, int);
   int (*dup) (int);
@@ -54,6 +61,16 @@ struct preload_true
   ssize_t (*sendto) (int, const void *, size_t, int,
                      const struct sockaddr *, socklen_t);
   ssize_t (*sendmsg) (int, const struct msghdr *, int);
+  int (*sendmmsg) (int, struct mmsghdr *, unsigned int, int);
+  ssize_t (*send) (int, const void *, size_t, int);
+  ssize_t (*write) (int, const void *, size_t);
+  ssize_t (*recvfrom) (int, void *, size_t, int, struct sockaddr *,
+                       socklen_t *);
+  ssize_t (*recvmsg) (int, struct msghdr *, int);
+  int (*recvmmsg) (int, struct mmsghdr *, unsigned int, int,
+                   struct timespec *);
+  ssize_t (*recv) (int, void *, size_t, int);
+  ssize_t (*read) (int, void *, size_t);
   int (*getaddrinfo) (const char *, const char *, const struct addrinfo *,
                       struct addrinfo **);
   void (*freeaddrinfo) (struct addrinfo *);
@@ -210,6 +227,40 @@ extern int preload_socket_renew (int fd, int family);
    AF_INET6), resolving its name once if it has one.  */
 extern int preload_gateway_family (void);
 
+/* UDP through the gateway (preload-udp.c): UDP ASSOCIATE on first use,
+   the RFC 1928 header on each datagram.  */
+
+/* The address octets of SA (IPv4-mapped IPv6 seen as IPv4, *FAMILY
+   set), NULL for other families; its port in host order.  */
+extern const unsigned char *preload_sockaddr_bytes (const struct sockaddr
+                                                    *sa, int *family);
+extern uint16_t preload_sockaddr_port (const struct sockaddr *sa);
+/* True if FD is a UDP socket of IPv4 or IPv6, of family *FAMILY.  */
+extern bool preload_udp_socket (int fd, int *family);
+/* Send MSG (msg_name NULL on a connected socket) when it goes through
+   the gateway: true, with the hook's return value in *RESULT (errno
+   set); false when the hook passes it through.  */
+extern bool preload_udp_send (int fd, const struct msghdr *msg, int flags,
+                              ssize_t *result);
+/* Receive on FD when it has an association, the same way.  */
+extern bool preload_udp_recv (int fd, struct msghdr *msg, int flags,
+                              ssize_t *result);
+/* connect() on a UDP socket (the DNS guard passed): through the relay
+   for a destination that is not direct.  */
+extern int preload_udp_connect (int fd, const struct sockaddr *sa,
+                                socklen_t len);
+/* connect(AF_UNSPEC) on FD.  */
+extern void preload_udp_disconnect (int fd);
+/* FD has an association (no lock: the data path's first test).  */
+extern bool preload_udp_tracked (int fd);
+/* FD is closed or replaced; NEWFD becomes a copy of OLDFD.  */
+extern void preload_udp_forget (int fd);
+extern void preload_udp_copy (int oldfd, int newfd);
+/* getsockopt SO_SNDBUF or SO_RCVBUF, less the header (RFC 1928
+   section 7) on an associated socket.  */
+extern int preload_udp_getsockopt (int fd, int level, int name, void *value,
+                                   socklen_t *len);
+
 /* The asynchronous connect (preload-async.c, --connect-mode=async).  */
 
 /* Start connecting FD, a non-blocking socket, through the gateway to
@@ -242,5 +293,79 @@ extern int preload_async_epoll_wait (int epfd, struct epoll_event *events,
 extern int preload_async_select (int nfds, fd_set *rd, fd_set *wr,
                                  fd_set *ex, int64_t timeout,
                                  const sigset_t *mask);
+
+/* Client-side chains (preload-chain.c): the handshake over one socket
+   with each gateway in turn when --chain is set, else with one
+   gateway.  The same interface as libsocks6's client engine.  */
+#include "client.h"
+
+#define PRELOAD_CHAIN_AHEAD_MAX \
+  (SOCKSIFY_SERVERS_MAX * (SOCKS5_GREETING_MAX + SOCKS5_REQUEST_MAX))
+
+struct preload_chain
+{
+  struct socks5_client client;  /* the engine of the current hop */
+  uint8_t command;              /* the program's request, last hop */
+  struct socks6_addr dst;
+  size_t hop, hops;
+  bool ahead;                   /* later hops' messages sent up front */
+  uint8_t ahead_buf[PRELOAD_CHAIN_AHEAD_MAX];
+  size_t ahead_len, ahead_sent;
+};
+
+/* Start the handshake for COMMAND and DST.  Return 0 or an errno.  */
+extern int preload_chain_start (struct preload_chain *chain,
+                                uint8_t command,
+                                const struct socks6_addr *dst);
+extern const uint8_t *preload_chain_output (const struct preload_chain
+                                            *chain, size_t *len);
+extern void preload_chain_output_done (struct preload_chain *chain,
+                                       size_t n);
+/* As socks5_client_input: SOCKS6_OK only when the last hop is done.  */
+extern int preload_chain_input (struct preload_chain *chain,
+                                const uint8_t *buf, size_t len,
+                                size_t *consumed);
+extern int preload_chain_eof (struct preload_chain *chain);
+/* The errno a failed result RC means to the program.  */
+extern int preload_chain_errno (const struct preload_chain *chain, int rc);
+/* Log which hop failed (ERR) or that the chain is through (0).  */
+extern void preload_chain_log (const struct preload_chain *chain, int err);
+extern void preload_chain_wipe (struct preload_chain *chain);
+/* Move the handshake on FD as far as it goes without waiting: send what
+   is queued, take the replies that came (only their bytes).  Return 0
+   when done, EINPROGRESS to wait (for POLLIN, and POLLOUT when output
+   is left), or an errno.  */
+extern int preload_chain_pump (int fd, struct preload_chain *chain);
+/* True once the last hop's BIND has its first reply.  */
+extern bool preload_chain_bind_listening (const struct preload_chain
+                                          *chain);
+
+/* BIND (preload-bind.c, --bind-mode): the program's listen for a
+   reverse connection made at the gateway.  */
+
+/* FD connected through gateway number GATEWAY to DST: BIND's
+   destination, should the program listen next.  */
+extern void preload_bind_note_connect (int fd, const struct socks6_addr *dst,
+                                       size_t gateway);
+/* getsockname of FD when it is a BIND's listener: true, with the
+   answer filled in (or -1 and errno in *RC).  */
+extern bool preload_bind_getsockname (int fd, struct sockaddr *sa,
+                                      socklen_t *len, int *rc);
+/* FD is being connected: a BIND started for it is abandoned, and its
+   local address put back.  */
+extern void preload_bind_before_connect (int fd);
+/* FD is closed or replaced.  */
+extern void preload_bind_forget (int fd);
+
+/* Run the BIND handshake for DST on FD through gateway GATEWAY (the one
+   the program's connection used) until its first reply, within the
+   timeout; CHAIN keeps the state for the second.  Return 0 or an
+   errno.  */
+extern int preload_gateway_bind (int fd, size_t gateway,
+                                 const struct socks6_addr *dst,
+                                 struct preload_chain *chain);
+/* The gateway (index for preload_log_request) that this thread's last
+   preload_gateway_request reached.  */
+extern size_t preload_gateway_used (void);
 
 #endif /* SOCKSIFY_PRELOAD_H */

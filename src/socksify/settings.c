@@ -34,6 +34,7 @@ struct settings_key
 
 static const struct settings_key settings_keys[SOCKSIFY_KEY_COUNT] = {
   [SOCKSIFY_KEY_SERVER] = {"server", "SOCKS6_SERVER"},
+  [SOCKSIFY_KEY_CHAIN] = {"chain", "SOCKS6_CHAIN"},
   [SOCKSIFY_KEY_USER] = {"user", "SOCKS6_USER"},
   [SOCKSIFY_KEY_PASSWORD_FILE] = {"password-file", "SOCKS6_PASSWORD_FILE"},
   [SOCKSIFY_KEY_DIRECT] = {"direct", "SOCKS6_DIRECT"},
@@ -43,6 +44,7 @@ static const struct settings_key settings_keys[SOCKSIFY_KEY_COUNT] = {
   [SOCKSIFY_KEY_HOSTS] = {"hosts-file", "SOCKS6_HOSTS"},
   [SOCKSIFY_KEY_PIPELINING] = {"pipelining", "SOCKS6_PIPELINING"},
   [SOCKSIFY_KEY_CONNECT_MODE] = {"connect-mode", "SOCKS6_CONNECT_MODE"},
+  [SOCKSIFY_KEY_BIND_MODE] = {"bind-mode", "SOCKS6_BIND_MODE"},
   [SOCKSIFY_KEY_UNSPEC_FAMILY] = {"unspec-family", "SOCKS6_UNSPEC_FAMILY"},
   [SOCKSIFY_KEY_TIMEOUT] = {"timeout", "SOCKS6_TIMEOUT"},
   [SOCKSIFY_KEY_LOG_LEVEL] = {"log-level", "SOCKS6_LOG_LEVEL"},
@@ -56,6 +58,8 @@ static const char *const settings_log_levels[] = {
 static const char *const settings_families[] = { "auto", "ipv4", "ipv6" };
 
 static const char *const settings_connect_modes[] = { "blocking", "async" };
+
+static const char *const settings_bind_modes[] = { "never", "auto" };
 
 const char *
 socksify_key_name (enum socksify_key key)
@@ -89,6 +93,7 @@ socksify_settings_init (struct socksify_settings *settings)
   settings->hosts_file = true;
   settings->pipelining = true;
   settings->connect_mode = SOCKSIFY_DEFAULT_CONNECT_MODE;
+  settings->bind_mode = SOCKSIFY_BIND_AUTO;
   settings->timeout = SOCKSIFY_DEFAULT_TIMEOUT;
 }
 
@@ -183,11 +188,11 @@ settings_parse_direct (struct socksify_settings *settings, const char *text,
 }
 
 static int
-settings_parse_range (struct fakeaddr_prefix *range, int family,
+settings_parse_range (struct socks6_prefix *range, int family,
                       const char *text, const char **problem)
 {
   enum fakeaddr_problem why;
-  struct fakeaddr_prefix prefix;
+  struct socks6_prefix prefix;
   if (fakeaddr_prefix_parse (&prefix, text, &why) != SOCKS6_OK)
     {
       *problem = N_("not an address range such as 198.18.0.0/15");
@@ -259,6 +264,8 @@ settings_set_one (struct socksify_settings *s, enum socksify_key key,
     {
     case SOCKSIFY_KEY_SERVER:
       return settings_parse_server (s, value, problem);
+    case SOCKSIFY_KEY_CHAIN:
+      return settings_parse_bool (value, &s->chain, problem);
     case SOCKSIFY_KEY_USER:
       if (strlen (value) > 255)
         {
@@ -286,6 +293,12 @@ settings_set_one (struct socksify_settings *s, enum socksify_key key,
                                 N_("expected blocking or async"), problem);
       if (rc == SOCKS6_OK)
         s->connect_mode = word;
+      return rc;
+    case SOCKSIFY_KEY_BIND_MODE:
+      rc = settings_parse_word (&word, value, settings_bind_modes, 2,
+                                N_("expected auto or never"), problem);
+      if (rc == SOCKS6_OK)
+        s->bind_mode = word;
       return rc;
     case SOCKSIFY_KEY_UNSPEC_FAMILY:
       rc = settings_parse_word (&word, value, settings_families, 3,
@@ -410,13 +423,13 @@ int
 socksify_settings_check (const struct socksify_settings *s,
                          enum socksify_key *bad_key, const char **problem)
 {
-  struct fakeaddr_prefix direct[SOCKSIFY_DIRECT_MAX];
+  struct socks6_prefix direct[SOCKSIFY_DIRECT_MAX];
   size_t ndirect = 0;
   for (size_t i = 0; i < s->ndirect; i++)
     if (!s->direct[i].is_domain)
       direct[ndirect++] = s->direct[i].prefix;
 
-  const struct fakeaddr_prefix *ranges[2] = { &s->fake_ipv4, &s->fake_ipv6 };
+  const struct socks6_prefix *ranges[2] = { &s->fake_ipv4, &s->fake_ipv6 };
   const enum socksify_key keys[2] = { SOCKSIFY_KEY_FAKE_IPV4,
     SOCKSIFY_KEY_FAKE_IPV6
   };
@@ -444,7 +457,7 @@ settings_format_item (const struct socksify_settings *s,
     return socks6_addr_format (&s->servers[i], true, buf, size);
   if (s->direct[i].is_domain)
     return snprintf (buf, size, ".%s", s->direct[i].domain);
-  return fakeaddr_prefix_format (&s->direct[i].prefix, buf, size);
+  return socks6_prefix_format (&s->direct[i].prefix, buf, size);
 }
 
 static int
@@ -482,14 +495,20 @@ socksify_settings_format (const struct socksify_settings *s,
     case SOCKSIFY_KEY_DIRECT:
       return settings_format_list (s, key, buf, size);
     case SOCKSIFY_KEY_FAKE_IPV4:
-      return fakeaddr_prefix_format (&s->fake_ipv4, buf, size);
+      return socks6_prefix_format (&s->fake_ipv4, buf, size);
     case SOCKSIFY_KEY_FAKE_IPV6:
-      return fakeaddr_prefix_format (&s->fake_ipv6, buf, size);
+      return socks6_prefix_format (&s->fake_ipv6, buf, size);
     case SOCKSIFY_KEY_USER:
       len = snprintf (buf, size, "%s", s->user);
       break;
     case SOCKSIFY_KEY_PASSWORD_FILE:
       len = snprintf (buf, size, "%s", s->password_file);
+      break;
+    case SOCKSIFY_KEY_CHAIN:
+      len = snprintf (buf, size, "%s", s->chain ? "yes" : "no");
+      break;
+    case SOCKSIFY_KEY_BIND_MODE:
+      len = snprintf (buf, size, "%s", settings_bind_modes[s->bind_mode]);
       break;
     case SOCKSIFY_KEY_RESOLVE:
       len = snprintf (buf, size, "%s", s->resolve_at_gateway ? "yes" : "no");
@@ -546,29 +565,23 @@ socksify_settings_direct_name (const struct socksify_settings *s,
   return false;
 }
 
-static bool
-settings_is_loopback (int family, const unsigned char *addr)
+bool
+socksify_settings_direct_prefix (const struct socksify_settings *s,
+                                 int family, const void *addr)
 {
-  static const unsigned char v6_loopback[16] = {[15] = 1 };
-  static const unsigned char v4_mapped[12] = {[10] = 0xff,[11] = 0xff };
-  if (family == AF_INET)
-    return addr[0] == 127;
-  if (memcmp (addr, v6_loopback, 16) == 0)
-    return true;
-  return memcmp (addr, v4_mapped, 12) == 0 && addr[12] == 127;
+  for (size_t i = 0; i < s->ndirect; i++)
+    if (!s->direct[i].is_domain
+        && socks6_prefix_contains (&s->direct[i].prefix, family, addr))
+      return true;
+  return false;
 }
 
 bool
 socksify_settings_direct_addr (const struct socksify_settings *s,
                                int family, const void *addr)
 {
-  if (settings_is_loopback (family, addr))
-    return true;
-  for (size_t i = 0; i < s->ndirect; i++)
-    if (!s->direct[i].is_domain
-        && fakeaddr_prefix_contains (&s->direct[i].prefix, family, addr))
-      return true;
-  return false;
+  return socks6_addr_raw_is_loopback (family, addr)
+         || socksify_settings_direct_prefix (s, family, addr);
 }
 
 /* Whether the host has an address of each family that can reach past

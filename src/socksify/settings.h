@@ -34,6 +34,7 @@
 enum socksify_key
 {
   SOCKSIFY_KEY_SERVER,
+  SOCKSIFY_KEY_CHAIN,
   SOCKSIFY_KEY_USER,
   SOCKSIFY_KEY_PASSWORD_FILE,
   SOCKSIFY_KEY_DIRECT,
@@ -43,6 +44,7 @@ enum socksify_key
   SOCKSIFY_KEY_HOSTS,
   SOCKSIFY_KEY_PIPELINING,
   SOCKSIFY_KEY_CONNECT_MODE,
+  SOCKSIFY_KEY_BIND_MODE,
   SOCKSIFY_KEY_UNSPEC_FAMILY,
   SOCKSIFY_KEY_TIMEOUT,
   SOCKSIFY_KEY_LOG_LEVEL,
@@ -77,6 +79,13 @@ enum socksify_connect_mode
   SOCKSIFY_CONNECT_ASYNC                /* EINPROGRESS, driven by poll */
 };
 
+/* Whether listen() on a socket may become a SOCKS BIND.  */
+enum socksify_bind_mode
+{
+  SOCKSIFY_BIND_NEVER = 0,      /* every listen is a real, local one */
+  SOCKSIFY_BIND_AUTO            /* the active-FTP pattern: see preload-bind.c */
+};
+
 enum socksify_log_level
 {
   SOCKSIFY_LOG_NONE = 0,
@@ -91,7 +100,7 @@ enum socksify_log_level
 struct socksify_direct
 {
   bool is_domain;
-  struct fakeaddr_prefix prefix;
+  struct socks6_prefix prefix;
   char domain[SOCKS6_NAME_MAX + 1];     /* lower case, no leading dot */
 };
 
@@ -99,16 +108,18 @@ struct socksify_settings
 {
   struct socks6_addr servers[SOCKSIFY_SERVERS_MAX];
   size_t nservers;
+  bool chain;                   /* tunnel through every server in turn */
   char user[256];
   char password_file[SOCKSIFY_PATH_MAX];
   struct socksify_direct direct[SOCKSIFY_DIRECT_MAX];
   size_t ndirect;
-  struct fakeaddr_prefix fake_ipv4;
-  struct fakeaddr_prefix fake_ipv6;
+  struct socks6_prefix fake_ipv4;
+  struct socks6_prefix fake_ipv6;
   bool resolve_at_gateway;
   bool hosts_file;
   bool pipelining;              /* greeting and request in one write */
   enum socksify_connect_mode connect_mode;
+  enum socksify_bind_mode bind_mode;
   enum socksify_family unspec_family;
   unsigned int timeout;         /* seconds, for each step of a connect */
   enum socksify_log_level log_level;
@@ -170,6 +181,12 @@ extern bool socksify_settings_direct_name (const struct socksify_settings
 extern bool socksify_settings_direct_addr (const struct socksify_settings
                                            *settings,
                                            int family, const void *addr);
+
+/* True if ADDR (of FAMILY, network byte order) is in a direct prefix,
+   loopback space aside.  */
+extern bool socksify_settings_direct_prefix (const struct socksify_settings
+                                             *settings,
+                                             int family, const void *addr);
 
 /* The family an AF_UNSPEC lookup gets: the configured one, or for
    "auto" IPv4 when the host has a non-loopback IPv4 address, else IPv6

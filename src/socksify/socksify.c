@@ -52,6 +52,9 @@ enum
   OPTION_NO_PIPELINING,
   OPTION_UNSPEC_FAMILY,
   OPTION_CONNECT_MODE,
+  OPTION_CHAIN,
+  OPTION_NO_CHAIN,
+  OPTION_BIND_MODE,
   OPTION_TIMEOUT,
   OPTION_LOG_LEVEL,
   OPTION_LOG_FILE,
@@ -74,6 +77,9 @@ static const struct option long_options[] = {
   {"no-pipelining", no_argument, NULL, OPTION_NO_PIPELINING},
   {"unspec-family", required_argument, NULL, OPTION_UNSPEC_FAMILY},
   {"connect-mode", required_argument, NULL, OPTION_CONNECT_MODE},
+  {"chain", no_argument, NULL, OPTION_CHAIN},
+  {"no-chain", no_argument, NULL, OPTION_NO_CHAIN},
+  {"bind-mode", required_argument, NULL, OPTION_BIND_MODE},
   {"timeout", required_argument, NULL, OPTION_TIMEOUT},
   {"log-level", required_argument, NULL, OPTION_LOG_LEVEL},
   {"log-file", required_argument, NULL, OPTION_LOG_FILE},
@@ -107,6 +113,9 @@ Mandatory arguments to long options are mandatory for short options too.\n"),
   -U, --user=NAME             authenticate as NAME (RFC 1929); the password\n\
                                 comes from SOCKS6_PASSWORD or --password-file\n\
       --password-file=FILE    read the password from the first line of FILE\n\
+      --chain                 with several -s, tunnel through each gateway\n\
+                                in turn instead of failing over\n\
+      --no-chain              fail over between the gateways (the default)\n\
 "), stdout);
   fputs (_("\
   -d, --direct=PREFIX         reach addresses in PREFIX (or names under the\n\
@@ -134,6 +143,10 @@ Mandatory arguments to long options are mandatory for short options too.\n"),
                                 and finish the handshake while the program\n\
                                 waits in poll or epoll (async, the default),\n\
                                 or run it inside connect (blocking)\n\
+      --bind-mode=MODE        auto (the default): a program connected through\n\
+                                the gateway that listens for the reverse\n\
+                                connection (active FTP) gets a SOCKS BIND;\n\
+                                never: every listen stays local\n\
 "), stdout);
   fputs (_("\
       --timeout=SECONDS       bound each step of a connect (default 30)\n\
@@ -158,7 +171,10 @@ names another preload library (for tests in a build tree).\n\
 Exit status: PROGRAM's status; 125 if a setting is bad; 126 if PROGRAM\n\
 cannot be run or socksified (static or setuid); 127 if it is not found;\n\
 2 for a command line error.\n"), stdout);
-  emit_bug_reporting_address ();
+  /* socks6 has no web page of its own yet: gnulib's
+     emit_bug_reporting_address would print an empty one.  */
+  printf (_("Report bugs to: %s\n"), PACKAGE_BUGREPORT);
+  printf (_("Full documentation: info socks6\n"));
   exit (status);
 }
 
@@ -215,6 +231,13 @@ parse_options (int argc, char **argv, struct socksify_settings *settings)
         set_option (settings, SOCKSIFY_KEY_UNSPEC_FAMILY, optarg); break;
       case OPTION_CONNECT_MODE:
         set_option (settings, SOCKSIFY_KEY_CONNECT_MODE, optarg); break;
+      case OPTION_CHAIN:
+      case OPTION_NO_CHAIN:
+        set_option (settings, SOCKSIFY_KEY_CHAIN,
+                    c == OPTION_CHAIN ? "yes" : "no");
+        break;
+      case OPTION_BIND_MODE:
+        set_option (settings, SOCKSIFY_KEY_BIND_MODE, optarg); break;
       case OPTION_TIMEOUT:
         set_option (settings, SOCKSIFY_KEY_TIMEOUT, optarg); break;
       case OPTION_LOG_LEVEL:

@@ -93,6 +93,7 @@ user.unprivileged: nobody
 client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
 socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
 socks pass { from: 127.0.0.0/8 to: ::/0 }
+socks pass { from: ::/0 to: 127.0.0.0/8 command: udpreply }
 CONF
     gateway_ns danted -f "$dir/danted.conf" -p "$dir/danted.pid" -N 1 &
     pids="$pids $!" ;;
