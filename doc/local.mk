@@ -7,6 +7,7 @@ info_TEXINFOS = doc/socks6.texi
 doc_socks6_TEXINFOS = \
 	doc/overview.texi \
 	doc/socks6d.texi \
+	doc/socks6d-bindudp.texi \
 	doc/socks6d-conf.texi \
 	doc/socksify.texi \
 	doc/fakeaddr.texi \

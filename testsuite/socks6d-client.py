@@ -18,6 +18,8 @@
 #                                sent, and its echo printed as "echo LINE"
 #   hold HOST PORT N             open N sessions, print "held N", wait for
 #                                a line on stdin, then check each one
+#   abandon CMD ATYP HOST PORT R one request, read R replies (0 or 1),
+#                                then close at once; prints "abandoned"
 # --user U --password P (anywhere) use RFC 1929.
 # Output lines are stable; tests match them.
 #
@@ -224,6 +226,17 @@ def case_hold(opts, host, port, n):
     print("alive %d" % ok)
 
 
+def case_abandon(opts, cmd, atyp, host, port, replies="0"):
+    sock = open_proxy(opts["proxy"], opts["proxy_port"])
+    sock.sendall(greeting(opts["user"]))
+    read_method(sock, opts["user"], opts["password"])
+    sock.sendall(request(cmd, atyp, host, port))
+    for _ in range(int(replies)):
+        read_reply(sock)
+    sock.close()
+    print("abandoned")
+
+
 def main():
     opts = {"user": None, "password": None}
     args, rest = [], sys.argv[1:]
@@ -236,7 +249,8 @@ def main():
     opts["proxy"], opts["proxy_port"], case = args[0], args[1], args[2]
     func = {"connect": case_connect, "pipelined": case_pipelined,
             "halfclose": case_halfclose, "transfer": case_transfer,
-            "session": case_session, "hold": case_hold}[case]
+            "session": case_session, "hold": case_hold,
+            "abandon": case_abandon}[case]
     try:
         func(opts, *args[3:])
     except Closed as e:

@@ -2,8 +2,9 @@
 # testsuite/socks6d-peer.py: the destination end of socks6d's tests.
 #
 # Listens on the loopback address of one family only (127.0.0.1 or ::1)
-# on a free port, writes that port to --port-file once listening, and
-# serves until killed:
+# on a free port (or on --port: when that one is taken, "busy" goes to
+# the port file instead, and it exits with status 1), writes that port
+# to --port-file once listening, and serves until killed:
 #   echo       send back what arrives; at end of input, shut down the
 #              sending side too (so half-close can be checked end to end)
 #   http       answer any request with a small HTTP/1.0 page "hello"
@@ -18,6 +19,7 @@
 import argparse
 import os
 import socket
+import sys
 import threading
 import time
 
@@ -48,6 +50,13 @@ def http(conn):
                      b"Content-Length: 6\r\n\r\nhello\n")
 
 
+def write_port_file(name, text):
+    tmp = name + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text + "\n")
+    os.rename(tmp, name)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mode", choices=["echo", "http", "blackhole"])
@@ -62,7 +71,13 @@ def main():
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if family == socket.AF_INET6:
         srv.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-    srv.bind((host, args.port))
+    try:
+        srv.bind((host, args.port))
+    except OSError:
+        if not args.port:
+            raise
+        write_port_file(args.port_file, "busy")
+        return 1
     port = srv.getsockname()[1]
     keep = []
     if args.mode == "blackhole":
@@ -79,10 +94,7 @@ def main():
         time.sleep(0.2)
     else:
         srv.listen(128)
-    tmp = args.port_file + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("%d\n" % port)
-    os.rename(tmp, args.port_file)
+    write_port_file(args.port_file, str(port))
     if args.mode == "blackhole":
         while True:
             time.sleep(3600)
@@ -93,4 +105,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

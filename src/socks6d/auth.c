@@ -22,6 +22,7 @@
 # include <security/pam_appl.h>
 #endif
 
+#include "escape.h"
 #include "i18n.h"
 #include "log.h"
 
@@ -419,33 +420,5 @@ auth_check_userpass (const struct config *config, const char *user,
 void
 auth_user_for_log (const char *user, size_t len, char *buf, size_t size)
 {
-  static const char hex[] = "0123456789abcdef";
-  size_t out = 0;
-
-  if (size == 0)
-    return;
-  for (size_t i = 0; i < len; i++)
-    {
-      unsigned char c = user[i];
-      size_t need = c >= 0x20 && c < 0x7f && c != '\\' ? 1 : 4;
-
-      if (out + need + 4 > size && i + 1 < len)
-        {
-          if (out + 4 <= size)
-            memcpy (buf + out, "...", 3), out += 3;
-          break;
-        }
-      if (out + need >= size)
-        break;
-      if (need == 1)
-        buf[out++] = c;
-      else
-        {
-          buf[out++] = '\\';
-          buf[out++] = 'x';
-          buf[out++] = hex[c >> 4];
-          buf[out++] = hex[c & 0xf];
-        }
-    }
-  buf[out] = '\0';
+  socks6_escape (user, len, SOCKS6_ESCAPE_ELLIPSIS, buf, size);
 }

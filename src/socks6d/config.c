@@ -17,6 +17,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <limits.h>
 #include <net/if.h>
 #include <pwd.h>
@@ -24,9 +25,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "i18n.h"
 #include "name.h"
+#include "prefix.h"
 
 /* Longest line accepted, in bytes.  Longer lines are reported rather than
    read in pieces, so that nothing is silently cut.  */
@@ -68,6 +71,16 @@ enum config_once
   ONCE_AUTH_NONE,
   ONCE_AUTH_FILE,
   ONCE_AUTH_PAM,
+  ONCE_T_HOP,
+  ONCE_CREDENTIALS,
+  ONCE_BREAKER,
+  ONCE_T_BIND,
+  ONCE_T_UDP,
+  ONCE_BIND_CHECK_PEER,
+  ONCE_BIND_ADDRESS_V4,
+  ONCE_BIND_ADDRESS_V6,
+  ONCE_UDP_MAX_SIZE,
+  ONCE_UDP_RATE,
   ONCE_COUNT
 };
 
@@ -427,11 +440,8 @@ config_parse_listen (const char *text, struct socks6_addr *addr)
 static const char *
 config_parse_prefix (const char *text, struct config_prefix *prefix)
 {
-  char host[INET6_ADDRSTRLEN + 1];
-  const char *slash = strchr (text, '/');
-  size_t host_len = slash ? (size_t) (slash - text) : strlen (text);
-  unsigned long bits, max_bits;
-  int family;
+  struct socks6_prefix parsed;
+  enum socks6_prefix_problem why;
 
   memset (prefix, 0, sizeof *prefix);
   if (strcmp (text, "any") == 0)
@@ -439,24 +449,19 @@ config_parse_prefix (const char *text, struct config_prefix *prefix)
       prefix->family = AF_UNSPEC;
       return NULL;
     }
-  if (host_len >= sizeof host)
-    return _("not an address or prefix");
-  memcpy (host, text, host_len);
-  host[host_len] = '\0';
-  if (inet_pton (AF_INET, host, prefix->addr) == 1)
-    family = AF_INET, max_bits = 32;
-  else if (inet_pton (AF_INET6, host, prefix->addr) == 1)
-    family = AF_INET6, max_bits = 128;
-  else
-    return _("not an address or prefix");
-  bits = max_bits;
-  if (slash && !config_parse_number (slash + 1, max_bits, &bits))
-    return _("bad prefix length");
-  for (unsigned int i = bits; i < max_bits; i++)
-    if (prefix->addr[i / 8] & (0x80 >> (i % 8)))
-      return _("address has bits set beyond the prefix length");
-  prefix->family = family;
-  prefix->bits = bits;
+  if (socks6_prefix_parse (&parsed, text, &why) != SOCKS6_OK)
+    switch (why)
+      {
+      case SOCKS6_PREFIX_PROBLEM_LENGTH:
+        return _("bad prefix length");
+      case SOCKS6_PREFIX_PROBLEM_HOST_BITS:
+        return _("address has bits set beyond the prefix length");
+      default:
+        return _("not an address or prefix");
+      }
+  prefix->family = parsed.family;
+  prefix->bits = parsed.length;
+  memcpy (prefix->addr, parsed.addr, sizeof prefix->addr);
   return NULL;
 }
 
@@ -703,7 +708,10 @@ config_kw_timeout (struct config_parser *p, struct config_token *args,
     { "connect", ONCE_T_CONNECT, false,
       offsetof (struct config, connect_timeout_ms) },
     { "idle", ONCE_T_IDLE, true, offsetof (struct config, idle_timeout_ms) },
-    { "drain", ONCE_T_DRAIN, true, offsetof (struct config, drain_timeout_ms) }
+    { "drain", ONCE_T_DRAIN, true, offsetof (struct config, drain_timeout_ms) },
+    { "hop", ONCE_T_HOP, false, offsetof (struct config, hop_timeout_ms) },
+    { "bind", ONCE_T_BIND, false, offsetof (struct config, bind_timeout_ms) },
+    { "udp", ONCE_T_UDP, true, offsetof (struct config, udp_timeout_ms) }
   };
   char keyword[32];
 
@@ -723,7 +731,8 @@ config_kw_timeout (struct config_parser *p, struct config_token *args,
         return;
       }
   config_error (p, _("'timeout': unknown timeout '%s' (expected handshake, "
-                     "resolve, connect, idle or drain)"), args[0].text);
+                     "resolve, connect, idle, drain, hop, bind or udp)"),
+                args[0].text);
 }
 
 /* Set *VALUE from a count in 0..MAX, or ZERO_WORD meaning 0.  */
@@ -748,6 +757,62 @@ config_count_value (struct config_parser *p, const char *keyword,
     }
   if (config_once (p, once, keyword))
     *value = count;
+}
+
+/* "bind-address ADDR": where BIND listens and UDP ASSOCIATE sends from,
+   for ADDR's family.  */
+static void
+config_kw_bind_address (struct config_parser *p, struct config_token *args,
+                        size_t n)
+{
+  struct socks6_addr addr;
+
+  if (!config_nargs (p, "bind-address", n, 1)
+      || !config_no_extra (p, "bind-address", args, n, 1))
+    return;
+  memset (&addr, 0, sizeof addr);
+  if (!config_parse_ip (args[0].text, &addr))
+    {
+      config_error (p, _("'%s': bad address '%s' (expected an IPv4 or "
+                         "IPv6 address)"), "bind-address", args[0].text);
+      return;
+    }
+  if (config_once (p, addr.type == SOCKS6_ADDR_IPV4 ? ONCE_BIND_ADDRESS_V4
+                   : ONCE_BIND_ADDRESS_V6, "bind-address"))
+    p->config->bind_addresses[addr.type == SOCKS6_ADDR_IPV4 ? 0 : 1] = addr;
+}
+
+static void
+config_kw_bind_check_peer (struct config_parser *p,
+                           struct config_token *args, size_t n)
+{
+  if (!config_nargs (p, "bind-check-peer", n, 1)
+      || !config_no_extra (p, "bind-check-peer", args, n, 1))
+    return;
+  if (strcmp (args[0].text, "yes") != 0 && strcmp (args[0].text, "no") != 0)
+    {
+      config_error (p, _("'%s': expected yes or no, not '%s'"),
+                    "bind-check-peer", args[0].text);
+      return;
+    }
+  if (config_once (p, ONCE_BIND_CHECK_PEER, "bind-check-peer"))
+    p->config->bind_check_peer = strcmp (args[0].text, "yes") == 0;
+}
+
+static void
+config_kw_udp_max_size (struct config_parser *p, struct config_token *args,
+                        size_t n)
+{
+  config_count_value (p, "udp-max-size", args, n, ONCE_UDP_MAX_SIZE,
+                      "unlimited", 65535, &p->config->udp_max_size);
+}
+
+static void
+config_kw_udp_rate (struct config_parser *p, struct config_token *args,
+                    size_t n)
+{
+  config_count_value (p, "udp-rate", args, n, ONCE_UDP_RATE, "unlimited",
+                      1000000, &p->config->udp_rate);
 }
 
 static void
@@ -1009,18 +1074,17 @@ config_rule_clause (struct config_parser *p, struct config_rule *rule,
   return ok;
 }
 
-static void
-config_kw_rule (struct config_parser *p, const char *keyword,
-                enum rule_action action, struct config_token *args, size_t n)
+/* Parse the clauses of a rule or route line (ARGS, N words) into RULE;
+   false after an error.  */
+static bool
+config_parse_clauses (struct config_parser *p, const char *keyword,
+                      struct config_rule *rule, struct config_token *args,
+                      size_t n)
 {
-  struct config_rule rule;
   bool seen[CLAUSE_COUNT] = { false };
   bool ok = true;
   size_t i = 0;
 
-  memset (&rule, 0, sizeof rule);
-  rule.action = action;
-  rule.line = p->line;
   while (i < n)
     {
       enum config_clause clause = config_clause (&args[i]);
@@ -1048,12 +1112,26 @@ config_kw_rule (struct config_parser *p, const char *keyword,
           ok = false;
         }
       else
-        ok &= config_rule_clause (p, &rule, clause, args + i + 1, j - i - 1);
+        ok &= config_rule_clause (p, rule, clause, args + i + 1, j - i - 1);
       seen[clause] = true;
       i = j;
     }
-  if (rule.commands == RULE_CMD_ALL)
-    rule.commands = 0;
+  if (rule->commands == RULE_CMD_ALL)
+    rule->commands = 0;
+  return ok;
+}
+
+static void
+config_kw_rule (struct config_parser *p, const char *keyword,
+                enum rule_action action, struct config_token *args, size_t n)
+{
+  struct config_rule rule;
+  bool ok;
+
+  memset (&rule, 0, sizeof rule);
+  rule.action = action;
+  rule.line = p->line;
+  ok = config_parse_clauses (p, keyword, &rule, args, n);
   if (ok && rule.n_users > 0 && !p->first_user_rule)
     p->first_user_rule = p->line;
   if (!ok || !config_append (p, &p->config->rules, &p->config->n_rules,
@@ -1074,6 +1152,441 @@ config_kw_deny (struct config_parser *p, struct config_token *args, size_t n)
   config_kw_rule (p, "deny", RULE_DENY, args, n);
 }
 
+/* Routes and next hops (RFC 3089 section 4, see chain.c).  */
+
+static void
+config_hop_free (struct config_hop *hop)
+{
+  free (hop->url);
+  free (hop->user);
+  if (hop->password)
+    explicit_bzero (hop->password, strlen (hop->password));
+  free (hop->password);
+}
+
+static void
+config_route_free (struct config_route *route)
+{
+  config_rule_free (&route->match);
+  for (size_t i = 0; i < route->n_hops; i++)
+    config_hop_free (&route->hops[i]);
+  free (route->hops);
+}
+
+/* Parse "HOST[:PORT]" or "[IPV6]:PORT" of a next hop into ADDR: an
+   address, or a name in its A-label form, lower case.  Return NULL or
+   the reason.  */
+static const char *
+config_parse_hop_address (const char *text, struct socks6_addr *addr)
+{
+  char wire[SOCKS6_NAME_MAX + 1];
+  size_t len;
+  int rc = socks6_addr_parse (addr, text, CONFIG_DEFAULT_PORT);
+
+  if (rc != SOCKS6_OK)
+    return socks6_strerror (rc);
+  if (addr->port == 0)
+    return _("port 0");
+  if (addr->type != SOCKS6_ADDR_NAME)
+    return NULL;
+  rc = socks6_name_to_wire (addr->u.name.text, 0, wire, &len);
+  if (rc != SOCKS6_OK)
+    return socks6_strerror (rc);
+  if (len > 1 && wire[len - 1] == '.')
+    wire[--len] = '\0';
+  for (size_t i = 0; i < len; i++)
+    if (wire[i] >= 'A' && wire[i] <= 'Z')
+      wire[i] += 'a' - 'A';
+  rc = socks6_addr_set_name (addr, wire, len, addr->port);
+  return rc == SOCKS6_OK ? NULL : socks6_strerror (rc);
+}
+
+/* Parse the next hop URL "socks5://[USER@]HOST[:PORT]" (or socks5h://,
+   the same here: names always travel unresolved) into HOP.  */
+static bool
+config_parse_hop (struct config_parser *p, const char *url,
+                  struct config_hop *hop)
+{
+  const char *rest, *at, *why;
+
+  memset (hop, 0, sizeof *hop);
+  if (strncmp (url, "socks5://", 9) == 0)
+    rest = url + 9;
+  else if (strncmp (url, "socks5h://", 10) == 0)
+    rest = url + 10;
+  else
+    {
+      config_error (p, _("'via %s': a next hop is written "
+                         "socks5://[USER@]HOST:PORT"), url);
+      return false;
+    }
+  at = strrchr (rest, '@');
+  if (at && memchr (rest, ':', at - rest))
+    {
+      config_error (p, _("'via %s': no password in a next hop: put it in "
+                         "the credentials file"), url);
+      return false;
+    }
+  if (at && (at == rest || at - rest > CONFIG_USER_MAX))
+    {
+      config_error (p, _("'via %s': bad user name"), url);
+      return false;
+    }
+  why = config_parse_hop_address (at ? at + 1 : rest, &hop->addr);
+  if (!why && strchr (at ? at + 1 : rest, '/'))
+    why = _("a path is not allowed");
+  if (why)
+    {
+      config_error (p, _("'via %s': %s"), url, why);
+      return false;
+    }
+  hop->url = config_strdup (p, url);
+  if (at)
+    hop->user = strndup (rest, at - rest);
+  if (!hop->url || (at && !hop->user))
+    {
+      p->nomem = true;
+      config_hop_free (hop);
+      return false;
+    }
+  return true;
+}
+
+/* route CLAUSES... via URL... | route CLAUSES... direct  */
+static void
+config_kw_route (struct config_parser *p, struct config_token *args,
+                 size_t n)
+{
+  struct config_route route;
+  size_t k = 0;
+  bool ok, direct;
+
+  while (k < n && (args[k].quoted || (strcmp (args[k].text, "via") != 0
+                                      && strcmp (args[k].text, "direct")
+                                      != 0)))
+    k++;
+  if (k == n)
+    {
+      config_error (p, _("'route' needs 'via socks5://HOST:PORT...' or "
+                         "'direct'"));
+      return;
+    }
+  direct = strcmp (args[k].text, "direct") == 0;
+  memset (&route, 0, sizeof route);
+  route.match.line = p->line;
+  ok = config_parse_clauses (p, "route", &route.match, args, k);
+  if (ok && (route.match.commands & RULE_CMD_UDP))
+    {
+      config_error (p, _("'route': UDP ASSOCIATE cannot be routed through "
+                         "a next hop (its datagrams are always relayed "
+                         "directly)"));
+      ok = false;
+    }
+  if (ok && route.match.n_users > 0 && !p->first_user_rule)
+    p->first_user_rule = p->line;
+  if (direct && n > k + 1)
+    ok = config_no_extra (p, "direct", args, n, k + 1);
+  else if (!direct && n == k + 1)
+    {
+      config_error (p, _("'via' needs at least one next hop"));
+      ok = false;
+    }
+  for (size_t i = k + 1; ok && !direct && i < n; i++)
+    {
+      struct config_hop hop;
+      ok = config_parse_hop (p, args[i].text, &hop);
+      if (ok && !config_append (p, &route.hops, &route.n_hops, &hop,
+                                sizeof hop))
+        {
+          config_hop_free (&hop);
+          ok = false;
+        }
+    }
+  if (!ok || !config_append (p, &p->config->routes, &p->config->n_routes,
+                             &route, sizeof route))
+    config_route_free (&route);
+}
+
+static void
+config_kw_credentials_file (struct config_parser *p,
+                            struct config_token *args, size_t n)
+{
+  if (config_nargs (p, "credentials-file", n, 1)
+      && config_no_extra (p, "credentials-file", args, n, 1)
+      && config_absolute_path (p, _("credentials file"), args[0].text)
+      && config_once (p, ONCE_CREDENTIALS, "credentials-file"))
+    p->config->credentials_file = config_strdup (p, args[0].text);
+}
+
+/* circuit-breaker FAILURES COOLDOWN | circuit-breaker off  */
+static void
+config_kw_circuit_breaker (struct config_parser *p,
+                           struct config_token *args, size_t n)
+{
+  struct config *c = p->config;
+  unsigned long failures;
+  unsigned int cooldown;
+
+  if (!config_nargs (p, "circuit-breaker", n, 1))
+    return;
+  if (strcmp (args[0].text, "off") == 0)
+    {
+      if (config_no_extra (p, "circuit-breaker", args, n, 1)
+          && config_once (p, ONCE_BREAKER, "circuit-breaker"))
+        c->hop_failures = 0;
+      return;
+    }
+  if (!config_no_extra (p, "circuit-breaker", args, n, 2))
+    return;
+  if (n < 2 || !config_parse_number (args[0].text, 1000, &failures)
+      || failures == 0
+      || !config_parse_duration (args[1].text, false, &cooldown))
+    {
+      config_error (p, _("expected 'circuit-breaker FAILURES COOLDOWN' "
+                         "(1 to 1000 failures, a duration) or "
+                         "'circuit-breaker off'"));
+      return;
+    }
+  if (config_once (p, ONCE_BREAKER, "circuit-breaker"))
+    {
+      c->hop_failures = failures;
+      c->hop_cooldown_ms = cooldown;
+    }
+}
+
+/* Give HOP the user and password of the first line of the credentials
+   file that names its address (and its user, when the URL has one).  */
+static bool
+config_hop_credentials (struct config_hop *hop,
+                        const struct socks6_addr *addr, const char *user,
+                        const char *password)
+{
+  if (hop->password || !socks6_addr_equal (&hop->addr, addr)
+      || (hop->user && strcmp (hop->user, user) != 0))
+    return true;
+  if (!hop->user && !(hop->user = strdup (user)))
+    return false;
+  return (hop->password = strdup (password)) != NULL;
+}
+
+/* One line of the credentials file: HOST:PORT USER PASSWORD.  */
+static void
+config_credentials_line (struct config_parser *p, char *line, size_t len)
+{
+  struct config *c = p->config;
+  struct config_token *tokens = NULL;
+  struct socks6_addr addr;
+  const char *why;
+  size_t n = 0;
+
+  if (config_tokenize (p, line, len, &tokens, &n) && n > 0)
+    {
+      if (n != 3)
+        config_error (p, _("expected HOST:PORT USER PASSWORD"));
+      else if ((why = config_parse_hop_address (tokens[0].text, &addr)))
+        config_error (p, _("'%s': %s"), tokens[0].text, why);
+      else if (config_check_length (p, _("user name"), tokens[1].text,
+                                    CONFIG_USER_MAX)
+               && config_check_length (p, _("password"), tokens[2].text,
+                                       CONFIG_USER_MAX))
+        for (size_t r = 0; r < c->n_routes; r++)
+          for (size_t h = 0; h < c->routes[r].n_hops; h++)
+            if (!config_hop_credentials (&c->routes[r].hops[h], &addr,
+                                         tokens[1].text, tokens[2].text))
+              p->nomem = true;
+      if (n > 2)
+        explicit_bzero (tokens[2].text, strlen (tokens[2].text));
+    }
+  free (tokens);
+}
+
+/* Read the credentials file, which must not be readable by every user,
+   and hand its passwords to the hops.  Its errors are FILE:LINE of the
+   credentials file itself.  */
+static void
+config_read_credentials (struct config_parser *p)
+{
+  const char *file = p->config->credentials_file;
+  const char *config_file = p->file;
+  unsigned int config_line = p->line;
+  char *line = NULL;
+  size_t size = 0;
+  ssize_t len;
+  struct stat st;
+  FILE *fp = fopen (file, "re");
+
+  if (!fp || fstat (fileno (fp), &st) < 0)
+    {
+      config_error_line (p, p->seen[ONCE_CREDENTIALS],
+                         _("cannot read credentials file %s: %s"), file,
+                         strerror (errno));
+      if (fp)
+        fclose (fp);
+      return;
+    }
+  if (!S_ISREG (st.st_mode) || (st.st_mode & (S_IROTH | S_IWOTH)))
+    {
+      config_error_line (p, p->seen[ONCE_CREDENTIALS],
+                         _("credentials file %s is not a regular file "
+                           "private to its owner and group (mode %04o): "
+                           "refusing to read passwords from it"),
+                         file, (unsigned int) (st.st_mode & 07777));
+      fclose (fp);
+      return;
+    }
+  p->file = file;
+  p->line = 0;
+  while ((len = getline (&line, &size, fp)) >= 0)
+    {
+      p->line++;
+      if (len > 0 && line[len - 1] == '\n')
+        line[--len] = '\0';
+      config_credentials_line (p, line, len);
+      explicit_bzero (line, len);
+    }
+  free (line);
+  fclose (fp);
+  p->file = config_file;
+  p->line = config_line;
+}
+
+/* Whether ADDR (an IPv4 or IPv6 address) is one of this host's own:
+   loopback, or the address of an interface.  */
+static bool
+config_addr_is_local (const struct socks6_addr *addr,
+                      const struct ifaddrs *ifs)
+{
+  struct socks6_addr own;
+
+  if (config_addr_is_loopback (addr))
+    return true;
+  for (const struct ifaddrs *i = ifs; i; i = i->ifa_next)
+    if (i->ifa_addr && (i->ifa_addr->sa_family == AF_INET
+                        || i->ifa_addr->sa_family == AF_INET6)
+        && socks6_addr_from_sockaddr (&own, i->ifa_addr,
+                                      i->ifa_addr->sa_family == AF_INET
+                                      ? sizeof (struct sockaddr_in)
+                                      : sizeof (struct sockaddr_in6))
+        == SOCKS6_OK && own.type == addr->type
+        && memcmp (own.u.ipv6, addr->u.ipv6,
+                   own.type == SOCKS6_ADDR_IPV4 ? 4 : 16) == 0)
+      return true;
+  return false;
+}
+
+static bool
+config_addr_is_any (const struct socks6_addr *addr)
+{
+  static const unsigned char zero[16];
+
+  return memcmp (addr->u.ipv6, zero,
+                 addr->type == SOCKS6_ADDR_IPV4 ? 4 : 16) == 0;
+}
+
+/* Whether a connection to the address TO (with its port) reaches the
+   listener LISTEN: the same address, or a wildcard listener and one of
+   this host's addresses.  */
+static bool
+config_reaches_listener (const struct socks6_addr *to,
+                         const struct socks6_addr *listen,
+                         const struct ifaddrs *ifs)
+{
+  static const unsigned char v4mapped[12] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+  };
+  struct socks6_addr v4;
+
+  /* ::ffff:127.0.0.1 is 127.0.0.1 on the wire.  */
+  if (to->type == SOCKS6_ADDR_IPV6 && memcmp (to->u.ipv6, v4mapped, 12) == 0)
+    {
+      v4 = *to;
+      v4.type = SOCKS6_ADDR_IPV4;
+      memmove (v4.u.ipv4, to->u.ipv6 + 12, 4);
+      to = &v4;
+    }
+  if (to->port != listen->port)
+    return false;
+  if (config_addr_is_any (listen))
+    return config_addr_is_local (to, ifs)
+           && (listen->type == to->type || listen->type == SOCKS6_ADDR_IPV6);
+  return to->type == listen->type
+         && memcmp (to->u.ipv6, listen->u.ipv6,
+                    to->type == SOCKS6_ADDR_IPV4 ? 4 : 16) == 0;
+}
+
+/* The addresses a hop's host stands for, as far as can be known without
+   asking DNS: its literal address, or 127.0.0.1 and ::1 for "localhost"
+   and the names under it (RFC 6761).  Return how many (0..2).  */
+static size_t
+config_hop_known_addresses (const struct config_hop *hop,
+                            struct socks6_addr out[2])
+{
+  const char *name = hop->addr.u.name.text;
+  size_t len = hop->addr.u.name.len;
+
+  if (hop->addr.type != SOCKS6_ADDR_NAME)
+    {
+      out[0] = hop->addr;
+      return 1;
+    }
+  if (!(strcmp (name, "localhost") == 0
+        || (len > 10 && strcmp (name + len - 10, ".localhost") == 0)))
+    return 0;
+  memset (out, 0, 2 * sizeof *out);
+  out[0].type = SOCKS6_ADDR_IPV4;
+  out[0].u.ipv4[0] = 127;
+  out[0].u.ipv4[3] = 1;
+  out[1].type = SOCKS6_ADDR_IPV6;
+  out[1].u.ipv6[15] = 1;
+  out[0].port = out[1].port = hop->addr.port;
+  return 2;
+}
+
+/* Refuse a hop that is this very gateway, and a hop with a user but no
+   password.  */
+static void
+config_check_hops (struct config_parser *p)
+{
+  const struct config *c = p->config;
+  struct ifaddrs *ifs = NULL;
+  char where[SOCKS6_ADDR_TEXT_MAX];
+
+  if (getifaddrs (&ifs) < 0)
+    ifs = NULL;
+  for (size_t r = 0; r < c->n_routes; r++)
+    for (size_t h = 0; h < c->routes[r].n_hops; h++)
+      {
+        const struct config_hop *hop = &c->routes[r].hops[h];
+        unsigned int line = c->routes[r].match.line;
+        struct socks6_addr to[2];
+        size_t n_to = config_hop_known_addresses (hop, to);
+        bool loop = false;
+
+        for (size_t l = 0; l < c->n_listen && !loop; l++)
+          for (size_t t = 0; t < n_to && !loop; t++)
+            if (config_reaches_listener (&to[t], &c->listen[l], ifs))
+              {
+                loop = true;
+                if (config_format_listen (&c->listen[l], where,
+                                          sizeof where) < 0)
+                  strcpy (where, "?");
+                config_error_line (p, line,
+                                   _("route via %s leads back to this "
+                                     "gateway, which listens on %s"),
+                                   hop->url, where);
+              }
+        if (hop->user && !hop->password)
+          config_error_line (p, line,
+                             _("route via %s: no password for this user "
+                               "and host in %s"), hop->url,
+                             c->credentials_file ? c->credentials_file
+                             : _("the credentials file (no "
+                                 "'credentials-file' is given)"));
+      }
+  if (ifs)
+    freeifaddrs (ifs);
+}
+
 /* The whole file.  */
 
 static const struct
@@ -1083,6 +1596,10 @@ static const struct
 } config_keywords[] = {
   { "allow", config_kw_allow },
   { "auth", config_kw_auth },
+  { "bind-address", config_kw_bind_address },
+  { "bind-check-peer", config_kw_bind_check_peer },
+  { "circuit-breaker", config_kw_circuit_breaker },
+  { "credentials-file", config_kw_credentials_file },
   { "deny", config_kw_deny },
   { "happy-eyeballs-delay", config_kw_he_delay },
   { "listen", config_kw_listen },
@@ -1091,7 +1608,10 @@ static const struct
   { "max-sessions-per-client", config_kw_max_per_client },
   { "pid-file", config_kw_pid_file },
   { "resolve", config_kw_resolve },
+  { "route", config_kw_route },
   { "timeout", config_kw_timeout },
+  { "udp-max-size", config_kw_udp_max_size },
+  { "udp-rate", config_kw_udp_rate },
   { "user", config_kw_user },
   { "workers", config_kw_workers }
 };
@@ -1109,6 +1629,14 @@ config_set_defaults (struct config *c)
   c->connect_timeout_ms = 10 * 1000;
   c->idle_timeout_ms = 0;
   c->drain_timeout_ms = 10 * 1000;
+  c->bind_check_peer = true;
+  c->bind_timeout_ms = 60 * 1000;
+  c->udp_timeout_ms = 2 * 60 * 1000;
+  c->udp_max_size = 0;
+  c->udp_rate = 10000;
+  c->hop_timeout_ms = 5 * 1000;
+  c->hop_failures = 3;
+  c->hop_cooldown_ms = 30 * 1000;
 }
 
 /* Add 127.0.0.1:1080 and [::1]:1080.  */
@@ -1137,6 +1665,10 @@ config_free (struct config *c)
   for (size_t i = 0; i < c->n_rules; i++)
     config_rule_free (&c->rules[i]);
   free (c->rules);
+  for (size_t i = 0; i < c->n_routes; i++)
+    config_route_free (&c->routes[i]);
+  free (c->routes);
+  free (c->credentials_file);
   free (c->file);
   free (c->listen);
   free (c->password_file);
@@ -1335,6 +1867,9 @@ config_check (struct config_parser *p)
     }
   else
     config_check_open_relay (p);
+  if (c->credentials_file)
+    config_read_credentials (p);
+  config_check_hops (p);
 }
 
 /* Read FP line by line into P.  */
@@ -1464,14 +1999,14 @@ config_print_prefix (FILE *out, const struct config_prefix *prefix)
     fprintf (out, "/%u", prefix->bits);
 }
 
+/* The clauses of a rule or route, each with a leading blank.  */
 static void
-config_print_rule (FILE *out, const struct config_rule *rule)
+config_print_clauses (FILE *out, const struct config_rule *rule)
 {
   static const char *const commands[] = {
     "connect", "bind", "udp", "resolve"
   };
 
-  fputs (rule->action == RULE_ALLOW ? "allow" : "deny", out);
   if (rule->n_clients)
     fputs (" from", out);
   for (size_t i = 0; i < rule->n_clients; i++)
@@ -1499,6 +2034,13 @@ config_print_rule (FILE *out, const struct config_rule *rule)
   else if (rule->port_lo || rule->port_hi)
     fprintf (out, " port %u-%u", (unsigned int) rule->port_lo,
              (unsigned int) rule->port_hi);
+}
+
+static void
+config_print_rule (FILE *out, const struct config_rule *rule)
+{
+  fputs (rule->action == RULE_ALLOW ? "allow" : "deny", out);
+  config_print_clauses (out, rule);
   putc ('\n', out);
 }
 
@@ -1542,6 +2084,35 @@ config_print_string (FILE *out, const char *keyword, const char *value)
   putc ('\n', out);
 }
 
+static void
+config_print_routes (FILE *out, const struct config *c)
+{
+  config_print_duration (out, "timeout hop", c->hop_timeout_ms);
+  if (c->hop_failures)
+    {
+      char keyword[32];
+      snprintf (keyword, sizeof keyword, "circuit-breaker %u",
+                c->hop_failures);
+      config_print_duration (out, keyword, c->hop_cooldown_ms);
+    }
+  else
+    fputs ("circuit-breaker off\n", out);
+  config_print_string (out, "credentials-file", c->credentials_file);
+  for (size_t i = 0; i < c->n_routes; i++)
+    {
+      const struct config_route *route = &c->routes[i];
+      fputs ("route", out);
+      config_print_clauses (out, &route->match);
+      fputs (route->n_hops ? " via" : " direct", out);
+      for (size_t h = 0; h < route->n_hops; h++)
+        {
+          putc (' ', out);
+          config_print_word (out, route->hops[h].url);
+        }
+      putc ('\n', out);
+    }
+}
+
 void
 config_print (const struct config *c, FILE *out)
 {
@@ -1559,6 +2130,16 @@ config_print (const struct config *c, FILE *out)
   config_print_duration (out, "timeout connect", c->connect_timeout_ms);
   config_print_duration (out, "timeout idle", c->idle_timeout_ms);
   config_print_duration (out, "timeout drain", c->drain_timeout_ms);
+  config_print_duration (out, "timeout bind", c->bind_timeout_ms);
+  config_print_duration (out, "timeout udp", c->udp_timeout_ms);
+  for (size_t i = 0; i < 2; i++)
+    if (c->bind_addresses[i].type != SOCKS6_ADDR_NONE
+        && socks6_addr_format (&c->bind_addresses[i], false, where,
+                               sizeof where) >= 0)
+      fprintf (out, "bind-address %s\n", where);
+  fprintf (out, "bind-check-peer %s\n", c->bind_check_peer ? "yes" : "no");
+  config_print_count (out, "udp-max-size", c->udp_max_size, "unlimited");
+  config_print_count (out, "udp-rate", c->udp_rate, "unlimited");
   config_print_count (out, "max-sessions", c->max_sessions, "unlimited");
   config_print_count (out, "max-sessions-per-client",
                       c->max_sessions_per_client, "unlimited");
@@ -1568,4 +2149,5 @@ config_print (const struct config *c, FILE *out)
   config_print_string (out, "log", c->log_target);
   for (size_t i = 0; i < c->n_rules; i++)
     config_print_rule (out, &c->rules[i]);
+  config_print_routes (out, c);
 }

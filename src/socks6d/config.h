@@ -71,6 +71,32 @@ struct config_rule
   uint16_t port_lo, port_hi;    /* 0,0 = any port */
 };
 
+/* A next hop (RFC 3089 section 4): a SOCKS 5 server this gateway speaks
+   to as a client, through the client engine of libsocks6.  */
+struct config_hop
+{
+  char *url;                    /* "socks5://[USER@]HOST:PORT" as written,
+                                   for logs and config_print */
+  struct socks6_addr addr;      /* HOST (a name or an address) and PORT */
+  char *user;                   /* RFC 1929 user, or NULL for none */
+  char *password;               /* from the credentials file, or NULL */
+  /* The circuit breaker: the one part of a configuration that changes
+     after it is loaded, shared by every worker through atomic access,
+     and started afresh by a reload.  See chain.c.  */
+  unsigned int failures;        /* consecutive failures */
+  uint64_t open_until_ms;       /* skipped until then (loop clock) */
+};
+
+/* One "route" line: requests its clauses match (the same clauses as a
+   rule; ACTION unused) go through the first hop of HOPS that works, or
+   directly when N_HOPS is 0 ("direct").  */
+struct config_route
+{
+  struct config_rule match;
+  struct config_hop *hops;
+  size_t n_hops;
+};
+
 enum resolve_policy
 {
   RESOLVE_HAPPY_EYEBALLS,       /* RFC 8305, IPv6 first (the default) */
@@ -102,6 +128,13 @@ struct config
   struct config_rule *rules;    /* first match wins */
   size_t n_rules;
 
+  struct config_route *routes;  /* first match wins; none: all direct */
+  size_t n_routes;
+  char *credentials_file;       /* next hops' passwords, or NULL */
+  unsigned int hop_timeout_ms;  /* reaching one hop, up to its reply */
+  unsigned int hop_failures;    /* circuit breaker threshold; 0 = off */
+  unsigned int hop_cooldown_ms; /* how long an open breaker skips a hop */
+
   enum resolve_policy resolve_policy;
   unsigned int happy_eyeballs_delay_ms; /* 250 by default */
 
@@ -112,6 +145,15 @@ struct config
   unsigned int connect_timeout_ms;
   unsigned int idle_timeout_ms;         /* relay idle; 0 = none */
   unsigned int drain_timeout_ms;        /* SIGTERM drain bound */
+
+  /* BIND and UDP ASSOCIATE (bind.c, udp.c).  */
+  struct socks6_addr bind_addresses[2]; /* "bind-address", IPv4 then
+                                           IPv6; type NONE when unset */
+  bool bind_check_peer;                 /* the peer must be DST.ADDR */
+  unsigned int bind_timeout_ms;         /* BIND's wait for its peer */
+  unsigned int udp_timeout_ms;          /* association idle; 0 = none */
+  unsigned int udp_max_size;            /* payload octets; 0 = no limit */
+  unsigned int udp_rate;                /* datagrams/s each way; 0 = none */
 
   unsigned int workers;         /* event loops; 0 = one per core */
   char *user;                   /* drop privileges to this user, or NULL */
@@ -197,6 +239,15 @@ config_match_rule_resolved (const struct config *config,
                             const struct socks6_addr *name,
                             const struct socks6_addr *addr);
 
+/* Whether COMMAND may be used at all by CLIENT and USER, before any
+   destination is known (BIND for any peer, UDP ASSOCIATE, whose
+   destinations come later, each decided then): false only when a rule
+   with no "to" or "port" clause denies it before any rule that could
+   allow it, or when no rule could allow it and the default denies.  */
+extern bool config_command_allowed (const struct config *config,
+                                    const struct socks6_addr *client,
+                                    const char *user, uint8_t command);
+
 /* config_request_allowed for a resolved name, with the default applied.  */
 extern bool config_request_allowed_resolved (const struct config *config,
                                              const struct socks6_addr *client,
@@ -204,5 +255,18 @@ extern bool config_request_allowed_resolved (const struct config *config,
                                              uint8_t command,
                                              const struct socks6_addr *name,
                                              const struct socks6_addr *addr);
+
+/* The route for a request, or NULL for "directly" (no route matched).
+   Arguments as for config_match_rule.  A route whose "to" clause lists
+   only address prefixes never matches a name: a routed name is not
+   resolved here, the last hop resolves it.  */
+extern const struct config_route *config_match_route (const struct config
+                                                      *config,
+                                                      const struct socks6_addr
+                                                      *client,
+                                                      const char *user,
+                                                      uint8_t command,
+                                                      const struct socks6_addr
+                                                      *dst);
 
 #endif /* SOCKS6D_CONFIG_H */

@@ -47,6 +47,7 @@ struct connector
   unsigned int delay_ms;
   struct loop_timer timer;
   int err;                      /* most telling failure so far */
+  size_t err_index;             /* the address that failed so */
   connector_fn fn;
   void *arg;
   bool finished;                /* result decided, delivery pending */
@@ -102,7 +103,7 @@ deliver (struct loop_deferred *d)
   struct connector *c = d->data;
   if (!c->cancelled)
     c->fn (c->arg, c->result_fd, c->err,
-           c->result_fd >= 0 ? &c->addrs[c->result_index] : NULL);
+           &c->addrs[c->result_fd >= 0 ? c->result_index : c->err_index]);
   else if (c->result_fd >= 0)
     close (c->result_fd);
   free (c);
@@ -136,12 +137,15 @@ finish (struct connector *c, int fd, size_t index)
 }
 
 static void
-note_error (struct connector *c, int err)
+note_error (struct connector *c, int err, size_t index)
 {
   /* A refusal proves the host is there: it says more than a timeout or
      an unreachable route of another address.  */
   if (c->err != ECONNREFUSED)
-    c->err = err;
+    {
+      c->err = err;
+      c->err_index = index;
+    }
 }
 
 static void start_next (struct connector *c);
@@ -182,7 +186,7 @@ attempt_event (struct loop_watch *watch, uint32_t events)
   loop_watch_remove (c->loop, watch);
   close (fd);
   c->active--;
-  note_error (c, err);
+  note_error (c, err, at->index);
   start_next (c);
 }
 
@@ -209,7 +213,7 @@ start_next (struct connector *c)
                    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
       if (fd < 0)
         {
-          note_error (c, errno);
+          note_error (c, errno, i);
           continue;
         }
       if (connect (fd, &sa.sa, salen) == 0 || connected_now (fd))
@@ -222,7 +226,7 @@ start_next (struct connector *c)
                              EPOLLOUT | EPOLLET, attempt_event,
                              &c->attempts[i]) < 0)
         {
-          note_error (c, errno);
+          note_error (c, errno, i);
           close (fd);
           continue;
         }
@@ -266,6 +270,12 @@ connector_start (struct loop *loop, const struct socks6_addr *addrs,
   loop_timer_init (&c->timer, timer_fired, c);
   start_next (c);
   return c;
+}
+
+const struct socks6_addr *
+connector_last_tried (const struct connector *c)
+{
+  return &c->addrs[c->next > 0 ? c->next - 1 : 0];
 }
 
 void

@@ -23,8 +23,9 @@
 struct connector;
 
 /* Called once, unless cancelled: FD >= 0 is the connected socket (now the
-   caller's), PEER the address it reached; or FD = -1 and ERR the errno of
-   the most telling failure.  The connector is freed after this returns.  */
+   caller's), PEER the address it reached; or FD = -1, ERR the errno of
+   the most telling failure and PEER the address that failed so (for the
+   log).  The connector is freed after this returns.  */
 typedef void (*connector_fn) (void *arg, int fd, int err,
                               const struct socks6_addr *peer);
 
@@ -38,6 +39,11 @@ extern struct connector *connector_start (struct loop *loop,
                                           enum resolve_policy policy,
                                           unsigned int delay_ms,
                                           connector_fn fn, void *arg);
+
+/* The address of the attempt started last, for the log of a session
+   whose deadline passed while attempts were still in flight.  */
+extern const struct socks6_addr *
+connector_last_tried (const struct connector *connector);
 
 /* Stop every attempt and free the connector; FN is not called.  */
 extern void connector_cancel (struct connector *connector);

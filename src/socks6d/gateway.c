@@ -80,14 +80,16 @@ gateway_log_statistics (struct gateway *gw)
   size_t pipes_used, pipes_idle;
   relay_pool_counts (gw->pipes, &pipes_used, &pipes_idle);
   log_info ("statistics: worker=%u active=%u greeting=%u auth=%u "
-            "request=%u resolving=%u connecting=%u relaying=%u closing=%u "
+            "request=%u resolving=%u connecting=%u relaying=%u associated=%u "
+            "closing=%u "
             "accepted=%llu succeeded=%llu failed=%llu refused_limit=%llu "
             "bytes_up=%llu bytes_down=%llu pipes_used=%zu pipes_idle=%zu "
             "dns_pending=%zu draining=%s",
             gw->id, st->active, st->by_state[SESSION_GREETING],
             st->by_state[SESSION_AUTH], st->by_state[SESSION_REQUEST],
             st->by_state[SESSION_RESOLVING], st->by_state[SESSION_CONNECTING],
-            st->by_state[SESSION_RELAYING], st->by_state[SESSION_CLOSING],
+            st->by_state[SESSION_RELAYING], st->by_state[SESSION_ASSOCIATED],
+            st->by_state[SESSION_CLOSING],
             (unsigned long long) st->accepted,
             (unsigned long long) st->succeeded,
             (unsigned long long) st->failed,

@@ -127,7 +127,10 @@ accepting and let sessions finish, SIGUSR1 logs statistics.\n\
 \n\
 Exit status: 0 on success; 1 for a bad configuration or a failure to\n\
 start serving; 2 for a command line error.\n"), stdout);
-  emit_bug_reporting_address ();
+  /* socks6 has no web page of its own yet: gnulib's
+     emit_bug_reporting_address would print an empty one.  */
+  printf (_("Report bugs to: %s\n"), PACKAGE_BUGREPORT);
+  printf (_("Full documentation: info socks6\n"));
   exit (status);
 }
 
@@ -472,6 +475,7 @@ main (int argc, char **argv)
   static struct gateway_shared shared;
   static struct control ctl;
   struct options o = { 0 };
+  char *pid_file = NULL;
 
   set_program_name (argv[0]);
   setlocale (LC_ALL, "");
@@ -503,8 +507,13 @@ main (int argc, char **argv)
      the foreground, syslog otherwise), as socks6d.conf(5) says.  */
   if (shared.config->log_target)
     apply_log_target (shared.config->log_target);
+  /* A copy: a reload frees the configuration that named it, and the
+     file written is the one to remove at exit, whatever a reload says.  */
   if (o.pid_file || shared.config->pid_file)
-    write_pid_file (o.pid_file ? o.pid_file : shared.config->pid_file);
+    {
+      pid_file = xstrdup (o.pid_file ? o.pid_file : shared.config->pid_file);
+      write_pid_file (pid_file);
+    }
   if (o.user || shared.config->user)
     drop_privileges (o.user ? o.user : shared.config->user);
 
@@ -514,7 +523,8 @@ main (int argc, char **argv)
   ctl.foreground = o.foreground;
   serve (&ctl);
   /* May fail after the privilege drop; the next start overwrites it.  */
-  if (o.pid_file)
-    unlink (o.pid_file);
+  if (pid_file)
+    unlink (pid_file);
+  free (pid_file);
   return SOCKS6D_EXIT_OK;
 }

@@ -1,13 +1,17 @@
-/* The relay of a session: bytes from one socket to the other, through a
-   pooled pipe with splice(2), or through a buffer where splice is refused.
+/* The relay of a session: bytes from one socket to the other.  Small
+   reads go through the worker's scratch buffer, recv then send at once,
+   so that a short exchange costs two system calls per message and no
+   pipe; a read that fills the scratch buffer marks the direction as bulk,
+   and it goes on through a pooled pipe with splice(2), zero-copy, until a
+   read comes back small again.
 
    A direction reads only when everything read before has been written, so
    at most one pipe-full (or one buffer) is in flight per direction, order
    is kept, and a slow destination stops the reading from its source (the
-   kernel's flow control then slows the sender).  Pipes and buffers are
-   taken when a read starts and given back as soon as they are empty: an
-   idle session costs no pipe, which matters when the fd limit is 20,000
-   and 9,000 sessions are to be held.
+   kernel's flow control then slows the sender).  Pipes, and the buffer of
+   what a send left unwritten, are taken when needed and given back as
+   soon as they are empty: an idle session costs no pipe, which matters
+   when the fd limit is 20,000 and 9,000 sessions are to be held.
 
    Copyright (C) 2026 The socks6 authors.
    This file is part of socks6, free software under the GNU GPL v3 or
@@ -24,8 +28,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* The buffer path's buffer, allocated only while a read is in flight.  */
-#define RELAY_BUFFER_SIZE (64 * 1024)
+/* The scratch buffer of a pool.  A direction that may splice reads
+   RELAY_SMALL_READ at most by copy: a read that fills it is bulk data,
+   cheaper through a pipe; one that cannot splice reads all of it.  */
+#define RELAY_SCRATCH_SIZE (64 * 1024)
+#define RELAY_SMALL_READ (16 * 1024)
 /* Idle pipes kept for reuse; more are closed when given back.  */
 #define RELAY_POOL_IDLE_MAX 64
 
@@ -43,6 +50,7 @@ struct relay_pool
   size_t n_used;
   size_t max;
   size_t pipe_size;             /* the capacity asked for new pipes */
+  uint8_t scratch[RELAY_SCRATCH_SIZE];  /* the copy path's reads */
 };
 
 struct relay_pool *
@@ -185,9 +193,10 @@ flush (struct relay_pool *pool, struct relay_direction *dir,
   while (relay_direction_pending (dir))
     {
       ssize_t n;
+      bool buffered = dir->buf_end > dir->buf_start;
       if (!dst->writable)
         return RELAY_WAIT;
-      if (dir->buf_end > dir->buf_start)
+      if (buffered)
         n = send (dst->fd, dir->buf + dir->buf_start,
                   dir->buf_end - dir->buf_start, MSG_NOSIGNAL);
       else
@@ -203,8 +212,14 @@ flush (struct relay_pool *pool, struct relay_direction *dir,
           return RELAY_WAIT;
         }
       account (dir, (size_t) n, budget);
-      if (dir->buf_end > dir->buf_start)
-        dir->buf_start += (uint32_t) n;
+      if (buffered)
+        {
+          dir->buf_start += (uint32_t) n;
+          /* A short send filled the socket buffer; EPOLLOUT says when
+             there is room again.  */
+          if (dir->buf_start < dir->buf_end)
+            dst->writable = false;
+        }
       else if ((dir->in_pipe -= (size_t) n) == 0)
         {
           pool_put (pool, dir->pipe, false);
@@ -214,48 +229,105 @@ flush (struct relay_pool *pool, struct relay_direction *dir,
   return RELAY_DONE;
 }
 
-/* Read once from SRC into a pipe or the buffer.  Return RELAY_MORE when
-   something (data or EOF) was read, else RELAY_WAIT or RELAY_ERROR.  */
+/* Send LEN bytes of DATA, just read into the scratch buffer, to DST; keep
+   what could not be written in DIR's own buffer.  Return RELAY_MORE, or
+   RELAY_ERROR.  */
+static enum relay_status
+pass_on (struct relay_direction *dir, struct relay_endpoint *dst,
+         const uint8_t *data, size_t len, size_t *budget)
+{
+  size_t sent = 0;
+  while (sent < len && dst->writable)
+    {
+      ssize_t n = send (dst->fd, data + sent, len - sent, MSG_NOSIGNAL);
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          if (errno != EAGAIN)
+            return RELAY_ERROR;
+          dst->writable = false;
+          break;
+        }
+      account (dir, (size_t) n, budget);
+      sent += (size_t) n;
+      if (sent < len)
+        dst->writable = false;
+    }
+  if (sent < len)
+    {
+      if (!(dir->buf = malloc (len - sent)))
+        return RELAY_ERROR;
+      memcpy (dir->buf, data + sent, len - sent);
+      dir->buf_start = 0;
+      dir->buf_end = (uint32_t) (len - sent);
+    }
+  return RELAY_MORE;
+}
+
+/* Splice once from SRC into a pipe.  Return the splice's result, or -2
+   when no pipe could be had (the caller copies instead).  */
+static ssize_t
+fill_pipe (struct relay_pool *pool, struct relay_direction *dir,
+           struct relay_endpoint *src)
+{
+  struct relay_pipe *p = pool_get (pool);
+  ssize_t n;
+  if (!p)
+    return -2;
+  n = splice (src->fd, NULL, p->fd[1], NULL, p->size,
+              SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+  if (n > 0)
+    {
+      dir->pipe = p;
+      dir->in_pipe = (size_t) n;
+      /* The burst is over: back to copying small reads.  */
+      if (n < RELAY_SMALL_READ)
+        dir->bulk = false;
+      return n;
+    }
+  int saved = errno;
+  pool_put (pool, p, false);
+  errno = saved;
+  return n;
+}
+
+/* Read once from SRC: into a pipe for bulk data, else into the scratch
+   buffer and on to DST at once.  Return RELAY_MORE when something (data
+   or EOF) was read, else RELAY_WAIT or RELAY_ERROR.  */
 static enum relay_status
 fill (struct relay_pool *pool, struct relay_direction *dir,
-      struct relay_endpoint *src)
+      struct relay_endpoint *src, struct relay_endpoint *dst,
+      size_t *budget)
 {
-  ssize_t n;
-  struct relay_pipe *p = dir->no_splice ? NULL : pool_get (pool);
-  if (p)
+  ssize_t n = -2;
+  if (dir->bulk && !dir->no_splice)
     {
-      n = splice (src->fd, NULL, p->fd[1], NULL, p->size,
-                  SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      n = fill_pipe (pool, dir, src);
       if (n > 0)
-        {
-          dir->pipe = p;
-          dir->in_pipe = (size_t) n;
-          return RELAY_MORE;
-        }
-      int saved = errno;
-      pool_put (pool, p, false);
-      errno = saved;
-      if (n < 0 && errno == EINVAL)
+        return RELAY_MORE;
+      if (n == -1 && errno == EINVAL)
         {
           dir->no_splice = true;
           return RELAY_MORE;
         }
+      /* At TCP urgent data splice stops, and says EAGAIN however
+         much is queued behind it: recv steps over the urgent byte.
+         EPOLLPRI (READ_ALL) tells when this may be the case.  */
+      if (n == -1 && errno == EAGAIN && src->read_all)
+        n = -2;
     }
-  else
+  if (n == -2)
     {
-      if (!(dir->buf = malloc (RELAY_BUFFER_SIZE)))
-        return RELAY_ERROR;
-      dir->buf_start = dir->buf_end = 0;
-      n = recv (src->fd, dir->buf, RELAY_BUFFER_SIZE, 0);
+      size_t want = dir->no_splice ? RELAY_SCRATCH_SIZE : RELAY_SMALL_READ;
+      n = recv (src->fd, pool->scratch, want, 0);
       if (n > 0)
         {
-          dir->buf_end = (uint32_t) n;
-          return RELAY_MORE;
+          relay_endpoint_read (src, (size_t) n, want);
+          if ((size_t) n == want)
+            dir->bulk = true;
+          return pass_on (dir, dst, pool->scratch, (size_t) n, budget);
         }
-      int saved = errno;
-      free (dir->buf);
-      dir->buf = NULL;
-      errno = saved;
     }
   if (n == 0)
     {
@@ -282,15 +354,18 @@ relay_move (struct relay_pool *pool, struct relay_direction *dir,
       enum relay_status status = flush (pool, dir, dst, budget);
       if (status != RELAY_DONE)
         return status;
-      /* Empty: the buffer goes back too (it may be the handshake's
-         leftover, of another size).  */
+      /* Empty: the buffer goes back too.  */
       free (dir->buf);
       dir->buf = NULL;
+      dir->buf_start = dir->buf_end = 0;
       if (dir->eof)
         {
           /* An error here (ENOTCONN: the destination already went away)
-             is for the other direction to report.  */
-          shutdown (dst->fd, SHUT_WR);
+             is for the other direction to report.  When both sockets
+             are about to be closed, close sends the FIN itself (all was
+             read from DST, so it does not reset).  */
+          if (!dir->close_follows)
+            shutdown (dst->fd, SHUT_WR);
           dir->done = true;
           return RELAY_DONE;
         }
@@ -298,7 +373,7 @@ relay_move (struct relay_pool *pool, struct relay_direction *dir,
         return RELAY_WAIT;
       if (*budget == 0)
         return RELAY_MORE;
-      status = fill (pool, dir, src);
+      status = fill (pool, dir, src, dst, budget);
       if (status != RELAY_MORE)
         return status;
     }

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 
+#include "c-strcase.h"
 #include "errcode.h"
 #include "replycode.h"
 
@@ -305,6 +306,46 @@ query_new (struct resolver *r, void *arg)
   return q;
 }
 
+/* Whether NAME is "localhost" or a name under it (RFC 6761 section
+   6.3), with or without the final dot, in any case.  */
+static bool
+is_localhost (const char *name)
+{
+  size_t len = strlen (name);
+  if (len > 0 && name[len - 1] == '.')
+    len--;
+  return (len == 9 && c_strncasecmp (name, "localhost", 9) == 0)
+    || (len > 10 && c_strncasecmp (name + len - 10, ".localhost", 10) == 0);
+}
+
+/* RFC 6761 says such names are the loopback, whatever a hosts file or
+   DNS server says: answered here, with ::1 and 127.0.0.1 as FAMILY
+   allows, never by c-ares (whose version 1.18 also leaks memory on each
+   lookup of "localhost" when the hosts file does not name it, c-ares
+   issue 439).  */
+static void
+answer_localhost (struct resolver_query *q, int family)
+{
+  struct socks6_addr a;
+
+  memset (&a, 0, sizeof a);
+  if (family != AF_INET)
+    {
+      a.type = SOCKS6_ADDR_IPV6;
+      a.u.ipv6[15] = 1;
+      q->addrs[q->n++] = a;
+    }
+  if (family != AF_INET6)
+    {
+      memset (&a.u, 0, sizeof a.u);
+      a.type = SOCKS6_ADDR_IPV4;
+      a.u.ipv4[0] = 127;
+      a.u.ipv4[3] = 1;
+      q->addrs[q->n++] = a;
+    }
+  finish (q, 0);
+}
+
 struct resolver_query *
 resolver_lookup (struct resolver *r, const char *name, int family,
                  resolver_addrs_fn fn, void *arg)
@@ -314,6 +355,11 @@ resolver_lookup (struct resolver *r, const char *name, int family,
   if (!q)
     return NULL;
   q->addrs_fn = fn;
+  if (is_localhost (name))
+    {
+      answer_localhost (q, family);
+      return q;
+    }
   memset (&hints, 0, sizeof hints);
   hints.ai_family = family;
   hints.ai_socktype = SOCK_STREAM;

@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "prefix.h"
 #include "socks5.h"
 
 /* How a rule's "to" clause relates to a destination.  */
@@ -32,33 +33,7 @@ static const unsigned char rules_v4mapped[12] = {
 bool
 config_addr_is_loopback (const struct socks6_addr *addr)
 {
-  static const unsigned char v6_loopback[16] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
-  };
-
-  switch (addr->type)
-    {
-    case SOCKS6_ADDR_IPV4:
-      return addr->u.ipv4[0] == 127;
-    case SOCKS6_ADDR_IPV6:
-      return memcmp (addr->u.ipv6, v6_loopback, 16) == 0
-             || (memcmp (addr->u.ipv6, rules_v4mapped, 12) == 0
-                 && addr->u.ipv6[12] == 127);
-    default:
-      return false;
-    }
-}
-
-/* Whether the first BITS bits of A and B are equal.  */
-static bool
-rules_bits_equal (const unsigned char *a, const unsigned char *b,
-                  unsigned int bits)
-{
-  unsigned int bytes = bits / 8, rest = bits % 8;
-
-  if (memcmp (a, b, bytes) != 0)
-    return false;
-  return rest == 0 || ((a[bytes] ^ b[bytes]) & (0xff00 >> rest) & 0xff) == 0;
+  return socks6_addr_is_loopback (addr);
 }
 
 /* Whether ADDR falls in PREFIX.  An IPv4-mapped IPv6 address (a client of
@@ -72,13 +47,16 @@ rules_prefix_match (const struct config_prefix *prefix,
     return true;
   if (addr->type == SOCKS6_ADDR_IPV4)
     return prefix->family == AF_INET
-           && rules_bits_equal (prefix->addr, addr->u.ipv4, prefix->bits);
+           && socks6_prefix_bits_equal (prefix->addr, addr->u.ipv4,
+                                        prefix->bits);
   if (addr->type != SOCKS6_ADDR_IPV6)
     return false;
   if (prefix->family == AF_INET6)
-    return rules_bits_equal (prefix->addr, addr->u.ipv6, prefix->bits);
+    return socks6_prefix_bits_equal (prefix->addr, addr->u.ipv6,
+                                     prefix->bits);
   return memcmp (addr->u.ipv6, rules_v4mapped, 12) == 0
-         && rules_bits_equal (prefix->addr, addr->u.ipv6 + 12, prefix->bits);
+         && socks6_prefix_bits_equal (prefix->addr, addr->u.ipv6 + 12,
+                                      prefix->bits);
 }
 
 static bool
@@ -99,27 +77,19 @@ rules_any_prefix_match (const struct config_prefix *prefixes, size_t n,
 static const struct socks6_addr *
 rules_dst_as_reached (const struct socks6_addr *dst, struct socks6_addr *copy)
 {
-  static const unsigned char zero[16];
-
-  if (dst->type == SOCKS6_ADDR_IPV4 && memcmp (dst->u.ipv4, zero, 4) == 0)
+  if (!socks6_addr_is_unspecified (dst))
+    return dst;
+  *copy = *dst;
+  if (copy->type == SOCKS6_ADDR_IPV4)
     {
-      *copy = *dst;
       copy->u.ipv4[0] = 127;
       copy->u.ipv4[3] = 1;
       return copy;
     }
-  if (dst->type == SOCKS6_ADDR_IPV6
-      && (memcmp (dst->u.ipv6, zero, 16) == 0
-          || (memcmp (dst->u.ipv6, rules_v4mapped, 12) == 0
-              && memcmp (dst->u.ipv6 + 12, zero, 4) == 0)))
-    {
-      *copy = *dst;
-      if (copy->u.ipv6[10] == 0xff)
-        copy->u.ipv6[12] = 127;
-      copy->u.ipv6[15] = 1;
-      return copy;
-    }
-  return dst;
+  if (copy->u.ipv6[10] == 0xff)
+    copy->u.ipv6[12] = 127;
+  copy->u.ipv6[15] = 1;
+  return copy;
 }
 
 /* Whether the name NAME (LEN octets, trailing dot already removed)
@@ -326,4 +296,53 @@ config_request_allowed_resolved (const struct config *config,
   return rules_verdict (config_match_rule_resolved (config, client, user,
                                                     command, name, addr),
                         client);
+}
+
+/* Routes are matched like rules, with one difference: a name is never
+   resolved to decide a route (the hop that connects resolves it), so a
+   "to" clause of prefixes alone does not match a name.  */
+const struct config_route *
+config_match_route (const struct config *config,
+                    const struct socks6_addr *client, const char *user,
+                    uint8_t command, const struct socks6_addr *dst)
+{
+  const struct socks6_addr *name, *addr;
+
+  /* UDP ASSOCIATE names the client's own address, not a destination,
+     and its datagrams are relayed here.  */
+  if (command == SOCKS5_CMD_UDP_ASSOCIATE)
+    return NULL;
+  rules_split_dst (dst, &name, &addr);
+  for (size_t i = 0; i < config->n_routes; i++)
+    {
+      const struct config_route *route = &config->routes[i];
+
+      if (rules_match_request (&route->match, client, user, command,
+                               dst->port)
+          && rules_match_to (&route->match, name, addr) == TO_YES)
+        return route;
+    }
+  return NULL;
+}
+
+bool
+config_command_allowed (const struct config *config,
+                        const struct socks6_addr *client, const char *user,
+                        uint8_t command)
+{
+  for (size_t i = 0; i < config->n_rules; i++)
+    {
+      const struct config_rule *rule = &config->rules[i];
+      bool any_dst = rules_match_to (rule, NULL, NULL) == TO_YES
+                     && !rule->port_lo && !rule->port_hi;
+
+      if (!rules_match_request (rule, client, user, command,
+                                rule->port_lo))
+        continue;
+      /* A rule for some destinations only: an allow may apply to a
+         destination to come, a deny leaves the others open.  */
+      if (any_dst || rule->action == RULE_ALLOW)
+        return rule->action == RULE_ALLOW;
+    }
+  return rules_verdict (NULL, client);
 }

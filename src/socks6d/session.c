@@ -30,7 +30,10 @@
 
 #include "auth.h"
 #include "authworker.h"
+#include "bind.h"
+#include "chain.h"
 #include "connector.h"
+#include "escape.h"
 #include "i18n.h"
 #include "log.h"
 #include "name.h"
@@ -38,6 +41,7 @@
 #include "replycode.h"
 #include "resolver.h"
 #include "socks5.h"
+#include "udp.h"
 
 /* Greeting, sub-negotiation and request may arrive in one segment, with
    early data behind them.  */
@@ -83,6 +87,10 @@ struct session
   uint64_t se_last_ms;                  /* last relay activity */
   struct resolver_query *se_query;
   struct connector *se_connector;
+  struct chain *se_chain;               /* a next hop at work */
+  const struct config_hop *se_hop;      /* the next hop used, for the log */
+  struct bind_wait *se_bind;            /* BIND waiting for its peer */
+  struct udp_assoc *se_udp;             /* UDP ASSOCIATE's relay */
   struct authworker_job *se_auth_job;
   char *se_user;                        /* authenticated user, or NULL */
   const char *se_outcome;
@@ -100,10 +108,11 @@ struct session
 static void session_close (struct session *s, const char *outcome,
                            bool abort);
 static void handshake_io (struct session *s);
+static bool client_left (struct session *s);
 
 static const char *const state_names[SESSION_N_STATES] = {
   "greeting", "auth", "request", "resolving", "connecting", "relaying",
-  "closing"
+  "associated", "closing"
 };
 
 const char *
@@ -213,13 +222,35 @@ client_count_remove (struct session_client_table *t,
     }
 }
 
+/* Write the destination a client asked for into BUF for the log.  A name
+   is the client's octets, written as they came (the A-label form, as a
+   resolver sees it) with everything not printable and the space escaped,
+   so that a name with a newline or a space cannot forge lines or
+   fields.  */
+static void
+session_format_request (const struct socks6_addr *dst, char *buf,
+                        size_t size)
+{
+  if (dst->type != SOCKS6_ADDR_NAME)
+    {
+      if (socks6_addr_format (dst, true, buf, size) < 0)
+        snprintf (buf, size, "-");
+      return;
+    }
+  socks6_escape (dst->u.name.text, dst->u.name.len, SOCKS6_ESCAPE_SPACE,
+                 buf, size);
+  size_t len = strlen (buf);
+  snprintf (buf + len, size - len, ":%u", (unsigned int) dst->port);
+}
+
 /* The log line of a finished session, one line of KEY=VALUE fields so
    that scripts can read it; see "Invoking socks6d" in the manual.  */
 static void
 session_log (const struct session *s)
 {
-  char client[SOCKS6_ADDR_TEXT_MAX], request[SOCKS6_ADDR_TEXT_MAX];
-  char peer[SOCKS6_ADDR_TEXT_MAX], family[8] = "-", command[8];
+  char client[SOCKS6_ADDR_TEXT_MAX];
+  char request[SOCKS6_ESCAPE_SIZE (SOCKS6_NAME_MAX) + 7];
+  char peer[SOCKS6_ADDR_TEXT_MAX], family[8] = "-", command[16];
   const char *cmd = socks5_command_name (s->se_command);
   uint64_t ms = loop_now (s->se_gw->loop) - s->se_start_ms;
 
@@ -229,7 +260,7 @@ session_log (const struct session *s)
   strcpy (request, "-");
   strcpy (peer, "-");
   if (s->se_command)
-    socks6_addr_format (&s->se_dst, true, request, sizeof request);
+    session_format_request (&s->se_dst, request, sizeof request);
   if (s->se_peer.type != SOCKS6_ADDR_NONE)
     {
       socks6_addr_format (&s->se_peer, true, peer, sizeof peer);
@@ -238,16 +269,23 @@ session_log (const struct session *s)
                 s->se_peer.type == SOCKS6_ADDR_IPV4 ? '4' : '6');
     }
   if (!cmd)
+    snprintf (command, sizeof command, s->se_command ? "0x%02x" : "-",
+              s->se_command);
+  else
     {
-      snprintf (command, sizeof command, s->se_command ? "0x%02x" : "-",
-                s->se_command);
-      cmd = command;
+      /* "UDP ASSOCIATE" would split the field in two.  */
+      snprintf (command, sizeof command, "%s", cmd);
+      for (char *p = command; *p; p++)
+        if (*p == ' ')
+          *p = '-';
     }
+  cmd = command;
   log_info ("session=%llu client=%s user=%s command=%s request=%s "
-            "address=%s family=%s up=%llu down=%llu duration=%llu.%03u "
+            "address=%s family=%s%s%s up=%llu down=%llu duration=%llu.%03u "
             "outcome=%s%s%s%s",
             (unsigned long long) s->se_id, client,
             s->se_user ? s->se_user : "-", cmd, request, peer, family,
+            s->se_hop ? " via=" : "", s->se_hop ? s->se_hop->url : "",
             (unsigned long long) s->se_up.bytes,
             (unsigned long long) s->se_down.bytes,
             (unsigned long long) (ms / 1000), (unsigned int) (ms % 1000),
@@ -422,6 +460,7 @@ closing_io (struct session *s)
     {
       enum relay_status status;
       s->se_down.eof = true;
+      s->se_down.close_follows = false;
       status = relay_move (s->se_gw->pipes, &s->se_down, &none,
                            &s->se_client.sp_io, &budget);
       if (status == RELAY_ERROR)
@@ -449,6 +488,23 @@ done:
   session_finalize (s);
 }
 
+/* End a UDP association, its payload counts going to the log line.  */
+static void
+session_end_udp (struct session *s)
+{
+  uint64_t dropped;
+
+  if (!s->se_udp)
+    return;
+  udp_assoc_counts (s->se_udp, &s->se_up.bytes, &s->se_down.bytes,
+                    &dropped);
+  if (dropped && log_verbosity () > 0)
+    log_debug ("session %llu: %llu UDP datagrams dropped",
+               (unsigned long long) s->se_id, (unsigned long long) dropped);
+  udp_assoc_free (s->se_udp);
+  s->se_udp = NULL;
+}
+
 /* The one way a session ends.  OUTCOME names why (the first cause given
    is kept).  With ABORT, close at once; otherwise flush and linger in
    CLOSING.  */
@@ -468,6 +524,11 @@ session_close (struct session *s, const char *outcome, bool abort)
   s->se_query = NULL;
   connector_cancel (s->se_connector);
   s->se_connector = NULL;
+  chain_cancel (s->se_chain);
+  s->se_chain = NULL;
+  bind_cancel (s->se_bind);
+  s->se_bind = NULL;
+  session_end_udp (s);
   authworker_cancel (gw->auth, s->se_auth_job);
   s->se_auth_job = NULL;
   loop_timer_cancel (gw->loop, &s->se_timer);
@@ -739,6 +800,10 @@ handshake_read (struct session *s)
           session_close (s, n < 0 ? "read-error" : "client-closed", true);
           return;
         }
+      /* A short read drained the socket: the next recv would say
+         EAGAIN (the relay starts from this too).  */
+      relay_endpoint_read (&s->se_client.sp_io, (size_t) n,
+                           sizeof hs->in - hs->in_len);
       hs->in_len += (size_t) n;
       handshake_parse (s);
     }
@@ -758,6 +823,10 @@ handshake_io (struct session *s)
   s->se_corked = false;
   if (s->se_hs && in_handshake (s) && hs_flush (s) < 0)
     session_close (s, "write-error", true);
+  /* An end of file that came with the request is not reported again.  */
+  else if ((s->se_state == SESSION_RESOLVING
+            || s->se_state == SESSION_CONNECTING) && client_left (s))
+    session_close (s, "client-closed", true);
 }
 
 static bool
@@ -776,6 +845,9 @@ policy_family (enum resolve_policy policy)
 
 static void start_connect (struct session *s,
                            const struct socks6_addr *addrs, size_t n);
+static void start_bind (struct session *s, const struct socks6_addr *addrs,
+                        size_t n);
+static void start_udp (struct session *s);
 
 /* RESOLVE: the first address the policy prefers goes back in BND.ADDR.  */
 static void
@@ -824,6 +896,8 @@ got_addresses (struct session *s, const struct socks6_addr *addrs, size_t n)
     }
   if (s->se_command == SOCKS5_CMD_RESOLVE)
     reply_resolved (s, allowed, n_allowed);
+  else if (s->se_command == SOCKS5_CMD_BIND)
+    start_bind (s, allowed, n_allowed);
   else
     start_connect (s, allowed, n_allowed);
 }
@@ -884,6 +958,8 @@ start_resolving (struct session *s)
     session_fail (s, SOCKS5_REP_GENERAL_FAILURE, "out-of-memory");
 }
 
+static bool start_chain (struct session *s);
+
 /* The request is decoded: check command and rules, then go to the
    resolver or straight to the connector.  BIND and UDP ASSOCIATE will
    be other connectors started from here.  */
@@ -893,6 +969,8 @@ start_request (struct session *s)
   struct socks6_addr literal;
   bool is_name = s->se_dst.type == SOCKS6_ADDR_NAME;
 
+  if (start_chain (s))
+    return;
   switch (s->se_command)
     {
     case SOCKS5_CMD_CONNECT:
@@ -905,6 +983,22 @@ start_request (struct session *s)
           return;
         }
       break;
+    case SOCKS5_CMD_BIND:
+      /* 0.0.0.0 or :: announces any peer of that family: there is no
+         destination to judge yet, only the command.  */
+      if (bind_address_unspecified (&s->se_dst))
+        {
+          if (!config_command_allowed (s->se_config, &s->se_client_addr,
+                                       s->se_user, s->se_command))
+            session_fail (s, SOCKS5_REP_NOT_ALLOWED, "denied-by-rule");
+          else
+            start_bind (s, &s->se_dst, 1);
+          return;
+        }
+      break;
+    case SOCKS5_CMD_UDP_ASSOCIATE:
+      start_udp (s);
+      return;
     default:
       session_fail (s, SOCKS5_REP_COMMAND_NOT_SUPPORTED, NULL);
       return;
@@ -939,10 +1033,7 @@ static void
 remote_event (struct loop_watch *watch, uint32_t events)
 {
   struct session *s = watch->data;
-  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-    s->se_remote.sp_io.readable = true;
-  if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
-    s->se_remote.sp_io.writable = true;
+  relay_endpoint_event (&s->se_remote.sp_io, events);
   if (s->se_state == SESSION_RELAYING)
     relay_run (s);
 }
@@ -987,6 +1078,9 @@ connected (void *arg, int fd, int err, const struct socks6_addr *peer)
   loop_timer_cancel (gw->loop, &s->se_timer);
   if (fd < 0)
     {
+      /* The log names the address that failed: the operator's lead.  */
+      if (peer)
+        s->se_peer = *peer;
       s->se_errno = err;
       session_fail (s, socks5_reply_from_errno (err), NULL);
       return;
@@ -996,14 +1090,13 @@ connected (void *arg, int fd, int err, const struct socks6_addr *peer)
      reports what is already there, so nothing is missed, and a read
      that would only fail with EAGAIN is saved.  */
   s->se_remote.sp_io = (struct relay_endpoint) { .fd = fd, .writable = true };
-  set_nodelay (fd);
   /* BND.ADDR is the real local address of the outgoing socket: for a
      client of one family reaching a destination of the other, it shows
      the family crossing.  */
   if (getsockname (fd, &local.sa, &len) < 0
       || socks6_addr_from_sockaddr (&bound, &local.sa, len) != SOCKS6_OK
       || loop_watch_add (gw->loop, &s->se_remote.sp_watch, fd,
-                         EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+                         RELAY_EPOLL_EVENTS,
                          remote_event, s) < 0)
     {
       /* session_close closes FD through the remote peer.  */
@@ -1017,6 +1110,9 @@ connected (void *arg, int fd, int err, const struct socks6_addr *peer)
       return;
     }
   s->se_ok = true;
+  /* After the reply, which waits for nothing else; before the first
+     byte to the destination.  */
+  set_nodelay (fd);
   if (start_relay (s) < 0)
     session_close (s, "out-of-memory", true);
 }
@@ -1041,6 +1137,305 @@ start_connect (struct session *s, const struct socks6_addr *addrs, size_t n)
     }
 }
 
+/* BIND's second reply: the peer came, so relay as for CONNECT; or the
+   wait failed (no peer in time, or a stranger came first).  */
+static void
+bind_done (void *arg, int fd, int err, const struct socks6_addr *peer)
+{
+  struct session *s = arg;
+  struct gateway *gw = s->se_gw;
+
+  s->se_bind = NULL;
+  if (fd < 0)
+    {
+      s->se_errno = err;
+      if (peer)
+        s->se_peer = *peer;
+      session_fail (s, socks5_reply_from_errno (err),
+                    err == EACCES ? "wrong-peer"
+                    : err == ETIMEDOUT ? "bind-timeout" : NULL);
+      return;
+    }
+  s->se_peer = *peer;
+  s->se_remote.sp_io = (struct relay_endpoint) { .fd = fd, .writable = true };
+  set_nodelay (fd);
+  if (loop_watch_add (gw->loop, &s->se_remote.sp_watch, fd,
+                      RELAY_EPOLL_EVENTS,
+                      remote_event, s) < 0)
+    {
+      s->se_errno = errno;
+      session_fail (s, SOCKS5_REP_GENERAL_FAILURE, NULL);
+      return;
+    }
+  if (send_reply (s, SOCKS5_REP_SUCCEEDED, peer) < 0)
+    {
+      session_close (s, "write-error", true);
+      return;
+    }
+  s->se_ok = true;
+  if (start_relay (s) < 0)
+    session_close (s, "out-of-memory", true);
+}
+
+/* Where the client reached the gateway, or false.  */
+static bool
+client_local_address (const struct session *s, struct socks6_addr *here)
+{
+  union socks6_sockaddr sa;
+  socklen_t len = sizeof sa;
+
+  return getsockname (s->se_client.sp_io.fd, &sa.sa, &len) == 0
+    && socks6_addr_from_sockaddr (here, &sa.sa, len) == SOCKS6_OK;
+}
+
+/* BIND: listen in the family of the peer announced (the one the policy
+   prefers, when a name gave both), where that peer can reach the
+   gateway, and send the first reply; bind_done sends the second.  */
+static void
+start_bind (struct session *s, const struct socks6_addr *addrs, size_t n)
+{
+  struct gateway *gw = s->se_gw;
+  const struct config *c = s->se_config;
+  struct socks6_addr expected[BIND_MAX_EXPECTED], toward, here, local, bound;
+  enum socks6_addr_type want = c->resolve_policy == RESOLVE_PREFER_IPV4
+    || c->resolve_policy == RESOLVE_IPV4_ONLY
+    ? SOCKS6_ADDR_IPV4 : SOCKS6_ADDR_IPV6;
+  size_t n_expected = 0;
+
+  toward = addrs[0];
+  for (size_t i = 0; i < n; i++)
+    if (addrs[i].type == want)
+      {
+        toward = addrs[i];
+        break;
+      }
+  bind_address_unmap (&toward);
+  for (size_t i = 0; i < n && n_expected < BIND_MAX_EXPECTED; i++)
+    {
+      expected[n_expected] = addrs[i];
+      bind_address_unmap (&expected[n_expected]);
+      if (c->bind_check_peer && expected[n_expected].type == toward.type
+          && !bind_address_unspecified (&expected[n_expected]))
+        n_expected++;
+    }
+  session_enter_state (s, SESSION_CONNECTING);
+  /* The wait for the peer has its own bound ("timeout bind"); for a
+     literal address the handshake's timer is still armed here, and it
+     would end the wait as a connect timeout.  */
+  loop_timer_cancel (gw->loop, &s->se_timer);
+  if (!client_local_address (s, &here))
+    {
+      s->se_errno = errno;
+      session_fail (s, SOCKS5_REP_GENERAL_FAILURE, NULL);
+      return;
+    }
+  bind_local_address (toward.type, c->bind_addresses, 2, &toward, &here,
+                      &local);
+  s->se_bind = bind_start (gw->loop, &local, expected, n_expected,
+                           c->bind_timeout_ms, &bound, bind_done, s);
+  if (!s->se_bind)
+    {
+      s->se_errno = errno;
+      session_fail (s, socks5_reply_from_errno (errno), NULL);
+      return;
+    }
+  /* Sent now even inside handshake_io's cork: the client needs it to
+     tell its peer where to connect, long before the second reply.  */
+  if (send_reply (s, SOCKS5_REP_SUCCEEDED, &bound) < 0 || hs_flush (s) < 0)
+    session_close (s, "write-error", true);
+}
+
+/* ASSOCIATED: the TCP connection only tells when the association ends;
+   what the client sends on it is read and dropped.  */
+static void
+associated_io (struct session *s)
+{
+  char sink[512];
+
+  if (hs_flush (s) < 0)
+    {
+      session_close (s, "write-error", true);
+      return;
+    }
+  while (s->se_client.sp_io.readable)
+    {
+      ssize_t n = recv (s->se_client.sp_io.fd, sink, sizeof sink, 0);
+      if (n > 0 || (n < 0 && errno == EINTR))
+        continue;
+      if (n < 0 && errno == EAGAIN)
+        {
+          s->se_client.sp_io.readable = false;
+          return;
+        }
+      s->se_errno = n < 0 ? errno : 0;
+      session_close (s, n < 0 ? "reset" : "succeeded", true);
+      return;
+    }
+}
+
+static void
+udp_ended (void *arg, const char *outcome)
+{
+  session_close (arg, outcome, false);
+}
+
+/* UDP ASSOCIATE: a relay socket in the client's family, on the address
+   the client reached; each destination is judged by the rules when it
+   comes (udp.c), so here only the command is.  */
+static void
+start_udp (struct session *s)
+{
+  struct gateway *gw = s->se_gw;
+  struct socks6_addr here, bound;
+  struct udp_assoc_params p;
+
+  if (!config_command_allowed (s->se_config, &s->se_client_addr, s->se_user,
+                               s->se_command))
+    {
+      session_fail (s, SOCKS5_REP_NOT_ALLOWED, "denied-by-rule");
+      return;
+    }
+  if (!client_local_address (s, &here))
+    {
+      s->se_errno = errno;
+      session_fail (s, SOCKS5_REP_GENERAL_FAILURE, NULL);
+      return;
+    }
+  p = (struct udp_assoc_params) {
+    .loop = gw->loop, .resolver = gw->resolver, .config = s->se_config,
+    .client = &s->se_client_addr, .user = s->se_user,
+    .requested = &s->se_dst, .local = &here,
+    .session_id = (unsigned long long) s->se_id
+  };
+  s->se_udp = udp_assoc_start (&p, &bound, udp_ended, s);
+  if (!s->se_udp)
+    {
+      s->se_errno = errno;
+      session_fail (s, socks5_reply_from_errno (errno), NULL);
+      return;
+    }
+  if (send_reply (s, SOCKS5_REP_SUCCEEDED, &bound) < 0 || hs_flush (s) < 0)
+    {
+      session_close (s, "write-error", true);
+      return;
+    }
+  s->se_ok = true;
+  session_enter_state (s, SESSION_ASSOCIATED);
+  associated_io (s);
+}
+
+/* Next hops (RFC 3089 section 4).  The far end's reply goes to the
+   client as it is; the chain says what a hop that failed amounts to.  */
+static void
+chained (void *arg, const struct chain_result *r)
+{
+  struct session *s = arg;
+  struct gateway *gw = s->se_gw;
+
+  if (r->hop)
+    s->se_hop = r->hop;
+  if (r->peer)
+    s->se_peer = *r->peer;
+  if (!r->final)
+    {
+      /* BIND's first reply: where the far end waits for the peer.  */
+      if (send_reply (s, r->reply, r->bound) < 0 || hs_flush (s) < 0)
+        session_close (s, "write-error", true);
+      return;
+    }
+  s->se_chain = NULL;
+  if (r->fd < 0)
+    {
+      s->se_errno = r->err;
+      session_fail (s, r->reply, r->outcome);
+      return;
+    }
+  s->se_remote.sp_io = (struct relay_endpoint) { .fd = r->fd,
+                                                 .writable = true };
+  if (s->se_command == SOCKS5_CMD_RESOLVE
+      || s->se_command == SOCKS5_CMD_RESOLVE_PTR)
+    {
+      close_peer (s, &s->se_remote);
+      if (send_reply (s, SOCKS5_REP_SUCCEEDED, r->bound) < 0)
+        session_close (s, "write-error", true);
+      else
+        {
+          s->se_ok = true;
+          session_close (s, "succeeded", false);
+        }
+      return;
+    }
+  set_nodelay (r->fd);
+  if (loop_watch_add (gw->loop, &s->se_remote.sp_watch, r->fd,
+                      RELAY_EPOLL_EVENTS,
+                      remote_event, s) < 0)
+    {
+      s->se_errno = errno;
+      session_fail (s, SOCKS5_REP_GENERAL_FAILURE, NULL);
+      return;
+    }
+  if (send_reply (s, SOCKS5_REP_SUCCEEDED, r->bound) < 0)
+    {
+      session_close (s, "write-error", true);
+      return;
+    }
+  s->se_ok = true;
+  if (start_relay (s) < 0)
+    session_close (s, "out-of-memory", true);
+}
+
+/* If a route sends this request to a next hop, start the chain (the
+   name, if any, goes unresolved: the last gateway resolves it) and
+   return true; return false to handle the request here.  */
+static bool
+start_chain (struct session *s)
+{
+  const struct socks6_addr *dst = &s->se_dst;
+  const struct config_route *route;
+  struct socks6_addr literal;
+  bool allowed;
+
+  if (s->se_config->n_routes == 0)
+    return false;
+  switch (s->se_command)
+    {
+    case SOCKS5_CMD_CONNECT:
+    case SOCKS5_CMD_BIND:
+    case SOCKS5_CMD_RESOLVE:
+    case SOCKS5_CMD_RESOLVE_PTR:
+      break;
+    default:
+      return false;
+    }
+  if (dst->type == SOCKS6_ADDR_NAME
+      && socks6_addr_parse_literal (&literal, dst->u.name.text, dst->port))
+    dst = &literal;
+  route = config_match_route (s->se_config, &s->se_client_addr, s->se_user,
+                              s->se_command, dst);
+  if (!route || route->n_hops == 0)
+    return false;
+  /* BIND's 0.0.0.0 announces any peer: only the command is judged.  */
+  if (s->se_command == SOCKS5_CMD_BIND && bind_address_unspecified (dst))
+    allowed = config_command_allowed (s->se_config, &s->se_client_addr,
+                                      s->se_user, s->se_command);
+  else
+    allowed = request_allowed (s, &s->se_dst);
+  if (!allowed)
+    {
+      session_fail (s, SOCKS5_REP_NOT_ALLOWED, "denied-by-rule");
+      return true;
+    }
+  session_enter_state (s, SESSION_CONNECTING);
+  /* The chain bounds each hop itself; BIND's wait for its peer is the
+     far end's to bound.  */
+  loop_timer_cancel (s->se_gw->loop, &s->se_timer);
+  s->se_chain = chain_start (s->se_gw, s->se_config, route, s->se_id,
+                             s->se_command, &s->se_dst, chained, s);
+  if (!s->se_chain)
+    session_fail (s, SOCKS5_REP_GENERAL_FAILURE, "out-of-memory");
+  return true;
+}
+
 static void
 relay_again (struct loop_deferred *d)
 {
@@ -1058,10 +1453,14 @@ relay_run (struct session *s)
   size_t up_budget = SESSION_RELAY_BUDGET, down_budget = SESSION_RELAY_BUDGET;
   enum relay_status up, down;
 
+  /* When the other direction is done, this one's end closes both
+     sockets at once: its SHUT_WR would be a system call for nothing.  */
+  s->se_up.close_follows = s->se_down.done;
   up = relay_move (gw->pipes, &s->se_up, &s->se_client.sp_io,
                    &s->se_remote.sp_io, &up_budget);
   if (up == RELAY_ERROR)
     goto error;
+  s->se_down.close_follows = s->se_up.done;
   down = relay_move (gw->pipes, &s->se_down, &s->se_remote.sp_io,
                      &s->se_client.sp_io, &down_budget);
   if (down == RELAY_ERROR)
@@ -1082,14 +1481,44 @@ error:
   session_close (s, "reset", false);
 }
 
+/* While a request is served (resolving, connecting, a next hop's
+   handshake, BIND's wait for its peer), the client's input waits for the
+   relay.  A client that closed without sending anything after its
+   request wants nothing more: say so, so that the session ends at once,
+   freeing its slot, the outgoing attempt or BIND's port, instead of
+   when the state's timeout expires.  One that half-closed after early
+   data still waits for an answer, and its end of file goes to the
+   destination behind that data.  A half-close with nothing before it
+   looks exactly like a close, and counts as one.  Costs a system call
+   only when input was reported since the last read drained the
+   socket.  */
+static bool
+client_left (struct session *s)
+{
+  char c;
+  ssize_t n;
+
+  if (!s->se_client.sp_io.readable || (s->se_hs && s->se_hs->in_len > 0))
+    return false;
+  do
+    n = recv (s->se_client.sp_io.fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+  while (n < 0 && errno == EINTR);
+  if (n > 0)
+    return false;
+  if (n < 0 && errno == EAGAIN)
+    {
+      s->se_client.sp_io.readable = false;
+      return false;
+    }
+  s->se_errno = n < 0 ? errno : 0;
+  return true;
+}
+
 static void
 client_event (struct loop_watch *watch, uint32_t events)
 {
   struct session *s = watch->data;
-  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-    s->se_client.sp_io.readable = true;
-  if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
-    s->se_client.sp_io.writable = true;
+  relay_endpoint_event (&s->se_client.sp_io, events);
   switch (s->se_state)
     {
     case SESSION_GREETING:
@@ -1100,13 +1529,16 @@ client_event (struct loop_watch *watch, uint32_t events)
     case SESSION_RESOLVING:
     case SESSION_CONNECTING:
       /* Input waits for the relay; a client that vanished ends it.  */
-      if (events & (EPOLLHUP | EPOLLERR))
+      if ((events & (EPOLLHUP | EPOLLERR)) || client_left (s))
         session_close (s, "client-closed", true);
       else if (hs_flush (s) < 0)
         session_close (s, "write-error", true);
       break;
     case SESSION_RELAYING:
       relay_run (s);
+      break;
+    case SESSION_ASSOCIATED:
+      associated_io (s);
       break;
     case SESSION_CLOSING:
       closing_io (s);
@@ -1135,6 +1567,8 @@ session_timeout (struct loop_timer *timer)
                     "resolve-timeout");
       break;
     case SESSION_CONNECTING:
+      if (s->se_connector)
+        s->se_peer = *connector_last_tried (s->se_connector);
       s->se_errno = ETIMEDOUT;
       session_fail (s, socks5_reply_from_errno (ETIMEDOUT),
                     "connect-timeout");
@@ -1207,6 +1641,7 @@ session_accept (struct gateway *gw, int fd, const struct socks6_addr *client)
   s->se_start_ms = loop_now (gw->loop);
   s->se_state = SESSION_GREETING;
   s->se_client.sp_io = (struct relay_endpoint) { .fd = fd };
+  s->se_client.sp_watch.fd = -1;
   s->se_remote.sp_io.fd = s->se_remote.sp_watch.fd = -1;
   loop_timer_init (&s->se_timer, session_timeout, s);
   gw->stats.accepted++;
@@ -1216,21 +1651,23 @@ session_accept (struct gateway *gw, int fd, const struct socks6_addr *client)
   if (gw->sessions)
     gw->sessions->se_prev = s;
   gw->sessions = s;
-  /* TCP_NODELAY comes from the listening socket.  */
-  if (loop_watch_add (gw->loop, &s->se_client.sp_watch, fd,
-                      EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
-                      client_event, s) < 0)
+  /* Slowloris: the whole handshake has one deadline from accept.  */
+  loop_timer_arm (gw->loop, &s->se_timer, s->se_config->handshake_timeout_ms);
+  /* Clients speak first and, with TCP_DEFER_ACCEPT, already have: read
+     at once, and start connecting, before the socket goes into epoll
+     (the handshake's latency does not wait for epoll_ctl).  Adding it
+     afterwards, edge-triggered, reports whatever came meanwhile, so
+     nothing is missed.  TCP_NODELAY comes from the listening socket.  */
+  s->se_client.sp_io.readable = s->se_client.sp_io.writable = true;
+  handshake_io (s);
+  if (s->se_client.sp_io.fd == fd
+      && loop_watch_add (gw->loop, &s->se_client.sp_watch, fd,
+                         RELAY_EPOLL_EVENTS,
+                         client_event, s) < 0)
     {
       s->se_errno = errno;
       session_close (s, "internal-error", true);
-      return;
     }
-  /* Slowloris: the whole handshake has one deadline from accept.  */
-  loop_timer_arm (gw->loop, &s->se_timer, s->se_config->handshake_timeout_ms);
-  /* Clients speak first and often already have: try at once rather than
-     wait a loop turn for the first event.  */
-  s->se_client.sp_io.readable = s->se_client.sp_io.writable = true;
-  handshake_io (s);
 }
 
 void

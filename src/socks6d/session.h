@@ -27,6 +27,8 @@ enum session_state
   SESSION_RESOLVING,            /* name lookup (or reverse lookup) */
   SESSION_CONNECTING,           /* the connector is at work */
   SESSION_RELAYING,             /* both peers connected, bytes flow */
+  SESSION_ASSOCIATED,           /* UDP ASSOCIATE: datagrams flow, the
+                                   TCP connection only says when to end */
   SESSION_CLOSING,              /* flushing to the client, then closing */
   SESSION_N_STATES
 };

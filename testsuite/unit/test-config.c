@@ -1,6 +1,6 @@
 /* Unit tests of socks6d's configuration: the parser (every keyword, every
    error with its line, several errors in one file, the open-relay
-   refusal, overlong values), config_print, rule matching, and the
+   refusal, overlong values), config_print, rule and route matching, and the
    username/password check against a password file made here.
 
    Copyright (C) 2026 The socks6 authors.
@@ -800,6 +800,133 @@ test_pam_config (void)
 }
 #endif
 
+/* Routes and next hops (chaining, RFC 3089 section 4).  */
+
+/* The line of the route that matches, or 0 for none.  */
+static unsigned int
+route_line (const struct config *c, uint8_t command, struct socks6_addr dst)
+{
+  struct socks6_addr from = ip ("127.0.0.1", 40000);
+  const struct config_route *route = config_match_route (c, &from, NULL,
+                                                         command, &dst);
+  return route ? route->match.line : 0;
+}
+
+static void
+test_routes (void)
+{
+  const uint8_t CONNECT = SOCKS5_CMD_CONNECT, BIND = SOCKS5_CMD_BIND;
+  const char *cred = write_file ("hops.cred",
+                                 "# next hops\n"
+                                 "gw2.example.org:1080 alice s3cret\n"
+                                 "\"[::1]:1081\" bob \"pass word\"\n");
+  char *text = NULL;
+  struct config *c;
+  FILE *out;
+  char *printed = NULL;
+  size_t printed_len = 0;
+
+  chmod (cred, 0600);
+  if (asprintf (&text,
+                "listen 127.0.0.1:1080\n"
+                "credentials-file %s\n"
+                "timeout hop 3s\n"
+                "circuit-breaker 2 10s\n"
+                "route to .example.net port 1-1024 via "
+                "socks5://GW2.example.org:1080 socks5://bob@[::1]:1081\n"
+                "route to 10.0.0.0/8 direct\n"
+                "route command bind via socks5h://127.0.0.2\n"
+                "route to any via socks5://192.0.2.1:1080\n", cred) < 0)
+    abort ();
+  c = load (text);
+  UNIT_CHECK (c && c->n_routes == 4, "routes: four parsed (%zu errors%s%s)",
+              n_errors, n_errors ? ": " : "",
+              n_errors ? errors[0].message : "");
+  if (!c)
+    {
+      free (text);
+      return;
+    }
+  UNIT_CHECK (c->hop_timeout_ms == 3000 && c->hop_failures == 2
+              && c->hop_cooldown_ms == 10000,
+              "routes: timeout hop and circuit-breaker are read");
+  UNIT_CHECK (c->routes[0].n_hops == 2
+              && c->routes[0].hops[0].addr.type == SOCKS6_ADDR_NAME
+              && strcmp (c->routes[0].hops[0].addr.u.name.text,
+                         "gw2.example.org") == 0
+              && c->routes[0].hops[0].addr.port == 1080,
+              "routes: a hop's name is kept unresolved, in lower case");
+  UNIT_CHECK (c->routes[0].hops[0].user
+              && strcmp (c->routes[0].hops[0].user, "alice") == 0
+              && strcmp (c->routes[0].hops[0].password, "s3cret") == 0,
+              "routes: a hop without a user takes its line's credentials");
+  UNIT_CHECK (c->routes[0].hops[1].password
+              && strcmp (c->routes[0].hops[1].password, "pass word") == 0,
+              "routes: a hop with a user takes that user's password");
+  UNIT_CHECK (c->routes[2].n_hops == 1 && !c->routes[2].hops[0].user
+              && c->routes[2].hops[0].addr.port == 1080,
+              "routes: the port defaults to 1080, no credentials needed");
+  UNIT_CHECK (c->routes[1].n_hops == 0, "routes: 'direct' has no hop");
+
+  UNIT_CHECK (route_line (c, CONNECT, name ("www.example.net", 80)) == 5,
+              "routes: a name under the suffix matches");
+  UNIT_CHECK (route_line (c, CONNECT, name ("www.example.net", 8080)) == 8,
+              "routes: outside the port range, the next route matches");
+  UNIT_CHECK (route_line (c, CONNECT, ip ("10.1.2.3", 80)) == 6,
+              "routes: an address in the prefix matches 'direct'");
+  UNIT_CHECK (route_line (c, CONNECT, name ("ten.example", 80)) == 8,
+              "routes: a prefix never matches a name (it is not resolved)");
+  UNIT_CHECK (route_line (c, BIND, name ("ten.example", 80)) == 7,
+              "routes: a route by command matches");
+  UNIT_CHECK (route_line (c, SOCKS5_CMD_UDP_ASSOCIATE,
+                          ip ("192.0.2.9", 53)) == 0,
+              "routes: UDP ASSOCIATE is never routed");
+
+  out = open_memstream (&printed, &printed_len);
+  config_print (c, out);
+  fclose (out);
+  UNIT_CHECK (printed
+              && strstr (printed, "route to .example.net port 1-1024 via "
+                         "socks5://GW2.example.org:1080 "
+                         "socks5://bob@[::1]:1081\n")
+              && strstr (printed, "route to 10.0.0.0/8 direct\n")
+              && strstr (printed, "circuit-breaker 2 10s\n")
+              && strstr (printed, "timeout hop 3s\n"),
+              "routes: config_print writes them back");
+  free (printed);
+  config_unref (c);
+  free (text);
+
+  check_error ("a route to this gateway's own listener",
+               "listen 127.0.0.1:1090\nallow from 127.0.0.0/8\n"
+               "route via socks5://127.0.0.1:1090\n", 3, "leads back");
+  check_error ("a route to localhost on a wildcard listener",
+               "listen 0.0.0.0:1090\nallow from 127.0.0.0/8\n"
+               "route via socks5://localhost:1090\n", 3, "leads back");
+  check_error ("a hop with a user and no password",
+               "route via socks5://carol@gw.example:1080\n", 1,
+               "no password");
+  check_error ("a password in a hop URL",
+               "route via socks5://carol:secret@gw.example:1080\n", 1,
+               "credentials file");
+  check_error ("a hop that is not socks5://",
+               "route via http://gw.example:8080\n", 1, "socks5://");
+  check_error ("a route without via or direct", "route to .example.net\n",
+               1, "needs");
+  check_error ("a routed UDP ASSOCIATE",
+               "route command udp via socks5://gw.example\n", 1, "UDP");
+  check_error ("circuit-breaker without a cooldown",
+               "circuit-breaker 3\n", 1, "circuit-breaker");
+
+  chmod (cred, 0644);
+  if (asprintf (&text, "credentials-file %s\n"
+                "route via socks5://gw2.example.org\n", cred) < 0)
+    abort ();
+  check_error ("a credentials file readable by every user", text, 1,
+               "mode 0644");
+  free (text);
+}
+
 int
 main (void)
 {
@@ -823,6 +950,7 @@ main (void)
   test_open_relay ();
   test_rules ();
   test_rules_unspecified ();
+  test_routes ();
   test_auth ();
 #ifdef HAVE_PAM
   test_pam_config ();
