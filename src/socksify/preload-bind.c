@@ -229,7 +229,9 @@ preload_bind_new (int fd, int family)
 }
 
 /* Put FD back as a fresh socket of B's family with the program's
-   binding, as if the BIND had never been.  */
+   binding, as if the BIND had never been.  Lock held: the C library's
+   bind, since our hook would take the lock again (from connect, no
+   busy mark keeps it out).  */
 static void
 preload_bind_restore (struct preload_bind *b)
 {
@@ -237,11 +239,11 @@ preload_bind_restore (struct preload_bind *b)
   if (preload_socket_renew (b->fd, b->family) != 0)
     return;
   preload_true.fcntl (b->fd, F_SETFL, flags);
-  if (b->local_len > 0)
+  if (b->local_len > 0 && preload_true.bind)
     {
       int one = 1;
       setsockopt (b->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-      bind (b->fd, &b->local.sa, b->local_len);
+      preload_true.bind (b->fd, &b->local.sa, b->local_len);
     }
 }
 
