@@ -63,15 +63,6 @@ bind_address_unmap (struct socks6_addr *a)
   a->scope_id = 0;
 }
 
-bool
-bind_address_unspecified (const struct socks6_addr *a)
-{
-  static const unsigned char zero[16];
-
-  return (a->type == SOCKS6_ADDR_IPV4 && memcmp (a->u.ipv4, zero, 4) == 0)
-    || (a->type == SOCKS6_ADDR_IPV6 && memcmp (a->u.ipv6, zero, 16) == 0);
-}
-
 /* The source address of the route toward TO, by connecting a UDP socket
    (no packet leaves).  Return true and fill *OUT (port 0).  */
 static bool
@@ -93,7 +84,7 @@ route_source (const struct socks6_addr *to, struct socks6_addr *out)
   if (connect (fd, &sa.sa, len) == 0
       && getsockname (fd, &local.sa, &local_len) == 0
       && socks6_addr_from_sockaddr (out, &local.sa, local_len) == SOCKS6_OK
-      && !bind_address_unspecified (out))
+      && !socks6_addr_is_unspecified (out))
     {
       out->port = 0;
       ok = true;
@@ -116,18 +107,6 @@ set_loopback (enum socks6_addr_type family, struct socks6_addr *out)
     out->u.ipv6[15] = 1;
 }
 
-static bool
-is_loopback (const struct socks6_addr *a)
-{
-  struct socks6_addr one;
-
-  if (a->type == SOCKS6_ADDR_IPV4)
-    return a->u.ipv4[0] == 127;
-  set_loopback (SOCKS6_ADDR_IPV6, &one);
-  return a->type == SOCKS6_ADDR_IPV6
-    && memcmp (a->u.ipv6, one.u.ipv6, 16) == 0;
-}
-
 void
 bind_local_address (enum socks6_addr_type family,
                     const struct socks6_addr *configured,
@@ -145,7 +124,7 @@ bind_local_address (enum socks6_addr_type family,
         out->port = 0;
         return;
       }
-  if (toward && toward->type == family && !bind_address_unspecified (toward)
+  if (toward && toward->type == family && !socks6_addr_is_unspecified (toward)
       && route_source (toward, out))
     return;
   if (local.type == family)
@@ -154,7 +133,7 @@ bind_local_address (enum socks6_addr_type family,
       out->port = 0;
       return;
     }
-  if (is_loopback (&local))
+  if (socks6_addr_is_loopback (&local))
     {
       set_loopback (family, out);
       return;

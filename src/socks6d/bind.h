@@ -32,9 +32,6 @@ typedef void (*bind_fn) (void *arg, int fd, int err,
    IPv4 address it stands for; the port is kept.  */
 extern void bind_address_unmap (struct socks6_addr *a);
 
-/* True for 0.0.0.0 and :: (and a port of any value).  */
-extern bool bind_address_unspecified (const struct socks6_addr *a);
-
 /* The local address to listen on for a peer of FAMILY (SOCKS6_ADDR_IPV4
    or SOCKS6_ADDR_IPV6), in this order: the configured one of that family
    among the N_CONFIGURED of CONFIGURED; the source address the kernel

@@ -986,7 +986,7 @@ start_request (struct session *s)
     case SOCKS5_CMD_BIND:
       /* 0.0.0.0 or :: announces any peer of that family: there is no
          destination to judge yet, only the command.  */
-      if (bind_address_unspecified (&s->se_dst))
+      if (socks6_addr_is_unspecified (&s->se_dst))
         {
           if (!config_command_allowed (s->se_config, &s->se_client_addr,
                                        s->se_user, s->se_command))
@@ -1215,7 +1215,7 @@ start_bind (struct session *s, const struct socks6_addr *addrs, size_t n)
       expected[n_expected] = addrs[i];
       bind_address_unmap (&expected[n_expected]);
       if (c->bind_check_peer && expected[n_expected].type == toward.type
-          && !bind_address_unspecified (&expected[n_expected]))
+          && !socks6_addr_is_unspecified (&expected[n_expected]))
         n_expected++;
     }
   session_enter_state (s, SESSION_CONNECTING);
@@ -1415,7 +1415,7 @@ start_chain (struct session *s)
   if (!route || route->n_hops == 0)
     return false;
   /* BIND's 0.0.0.0 announces any peer: only the command is judged.  */
-  if (s->se_command == SOCKS5_CMD_BIND && bind_address_unspecified (dst))
+  if (s->se_command == SOCKS5_CMD_BIND && socks6_addr_is_unspecified (dst))
     allowed = config_command_allowed (s->se_config, &s->se_client_addr,
                                       s->se_user, s->se_command);
   else

@@ -693,7 +693,7 @@ set_client (struct udp_assoc *u, enum socks6_addr_type family)
   bind_address_unmap (&req);
   u->ua_client = *u->ua_p.client;
   bind_address_unmap (&u->ua_client);
-  if (req.type == family && !bind_address_unspecified (&req))
+  if (req.type == family && !socks6_addr_is_unspecified (&req))
     u->ua_client = req;
   u->ua_client.port = req.type != SOCKS6_ADDR_NAME ? req.port : 0;
   u->ua_port_locked = u->ua_client.port != 0;
