@@ -19,7 +19,9 @@ CLEANFILES += $(BENCH_BINARIES)
 ## sockd, microsocks and a direct connection side by side, driving
 ## bench/loadgen (both the clients and the destination); run-bench reaches
 ## it through bench/bench-gateway.sh, which builds what it needs first.
-EXTRA_PROGRAMS += bench/loadgen
+## "make check" builds bench/loadgen too: a short test runs the benchmark
+## to see that it works (socks6d.tests/gateway-bench.exp).
+check_PROGRAMS += bench/loadgen
 BENCH_BINARIES += bench/loadgen
 bench_loadgen_SOURCES = bench/loadgen.c
 bench_loadgen_LDADD = lib/libsocks6.la $(LIBINTL) $(PTHREAD_LIBS) -lm

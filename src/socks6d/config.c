@@ -41,6 +41,10 @@
 /* Most event loops "workers" may ask for.  */
 #define CONFIG_WORKERS_MAX 1024
 
+/* Longest busy poll, in microseconds: beyond a few milliseconds a
+   worker had better sleep.  */
+#define CONFIG_BUSY_POLL_MAX_US 10000
+
 /* Longest duration, in milliseconds: what fits an unsigned int.  */
 #define CONFIG_DURATION_MAX UINT_MAX
 
@@ -65,6 +69,8 @@ enum config_once
   ONCE_MAX_SESSIONS,
   ONCE_MAX_PER_CLIENT,
   ONCE_WORKERS,
+  ONCE_CPU_AFFINITY,
+  ONCE_BUSY_POLL,
   ONCE_USER,
   ONCE_PID_FILE,
   ONCE_LOG,
@@ -782,21 +788,31 @@ config_kw_bind_address (struct config_parser *p, struct config_token *args,
     p->config->bind_addresses[addr.type == SOCKS6_ADDR_IPV4 ? 0 : 1] = addr;
 }
 
+/* KEYWORD yes|no, into *VALUE.  */
 static void
-config_kw_bind_check_peer (struct config_parser *p,
-                           struct config_token *args, size_t n)
+config_yes_no_value (struct config_parser *p, const char *keyword,
+                     struct config_token *args, size_t n,
+                     enum config_once once, bool *value)
 {
-  if (!config_nargs (p, "bind-check-peer", n, 1)
-      || !config_no_extra (p, "bind-check-peer", args, n, 1))
+  if (!config_nargs (p, keyword, n, 1)
+      || !config_no_extra (p, keyword, args, n, 1))
     return;
   if (strcmp (args[0].text, "yes") != 0 && strcmp (args[0].text, "no") != 0)
     {
       config_error (p, _("'%s': expected yes or no, not '%s'"),
-                    "bind-check-peer", args[0].text);
+                    keyword, args[0].text);
       return;
     }
-  if (config_once (p, ONCE_BIND_CHECK_PEER, "bind-check-peer"))
-    p->config->bind_check_peer = strcmp (args[0].text, "yes") == 0;
+  if (config_once (p, once, keyword))
+    *value = strcmp (args[0].text, "yes") == 0;
+}
+
+static void
+config_kw_bind_check_peer (struct config_parser *p,
+                           struct config_token *args, size_t n)
+{
+  config_yes_no_value (p, "bind-check-peer", args, n, ONCE_BIND_CHECK_PEER,
+                       &p->config->bind_check_peer);
 }
 
 static void
@@ -838,6 +854,59 @@ config_kw_workers (struct config_parser *p, struct config_token *args,
 {
   config_count_value (p, "workers", args, n, ONCE_WORKERS, "auto",
                       CONFIG_WORKERS_MAX, &p->config->workers);
+}
+
+static void
+config_kw_cpu_affinity (struct config_parser *p, struct config_token *args,
+                        size_t n)
+{
+  config_yes_no_value (p, "cpu-affinity", args, n, ONCE_CPU_AFFINITY,
+                       &p->config->cpu_affinity);
+}
+
+/* busy-poll none | N us | N ms: how long a worker with nothing to do
+   keeps polling before it sleeps.  */
+static void
+config_kw_busy_poll (struct config_parser *p, struct config_token *args,
+                     size_t n)
+{
+  const char *text;
+  size_t digits;
+  unsigned long value = 0;
+  char number[8];
+
+  if (!config_nargs (p, "busy-poll", n, 1)
+      || !config_no_extra (p, "busy-poll", args, n, 1))
+    return;
+  text = args[0].text;
+  digits = strspn (text, "0123456789");
+  if (strcmp (text, "none") != 0)
+    {
+      bool ok = digits > 0 && digits < sizeof number;
+      if (ok)
+        {
+          memcpy (number, text, digits);
+          number[digits] = '\0';
+          ok = config_parse_number (number, CONFIG_BUSY_POLL_MAX_US, &value);
+        }
+      if (ok && strcmp (text + digits, "ms") == 0)
+        {
+          value *= 1000;
+          ok = value <= CONFIG_BUSY_POLL_MAX_US;
+        }
+      else if (ok)
+        ok = strcmp (text + digits, "us") == 0;
+      if (!ok)
+        {
+          config_error (p, _("'%s': bad duration '%s' (expected none, or "
+                             "a number with a unit, us or ms, up to "
+                             "%u us)"), "busy-poll", text,
+                        (unsigned int) CONFIG_BUSY_POLL_MAX_US);
+          return;
+        }
+    }
+  if (config_once (p, ONCE_BUSY_POLL, "busy-poll"))
+    p->config->busy_poll_us = (unsigned int) value;
 }
 
 static void
@@ -1598,7 +1667,9 @@ static const struct
   { "auth", config_kw_auth },
   { "bind-address", config_kw_bind_address },
   { "bind-check-peer", config_kw_bind_check_peer },
+  { "busy-poll", config_kw_busy_poll },
   { "circuit-breaker", config_kw_circuit_breaker },
+  { "cpu-affinity", config_kw_cpu_affinity },
   { "credentials-file", config_kw_credentials_file },
   { "deny", config_kw_deny },
   { "happy-eyeballs-delay", config_kw_he_delay },
@@ -1630,6 +1701,7 @@ config_set_defaults (struct config *c)
   c->idle_timeout_ms = 0;
   c->drain_timeout_ms = 10 * 1000;
   c->bind_check_peer = true;
+  c->cpu_affinity = true;
   c->bind_timeout_ms = 60 * 1000;
   c->udp_timeout_ms = 2 * 60 * 1000;
   c->udp_max_size = 0;
@@ -2144,6 +2216,11 @@ config_print (const struct config *c, FILE *out)
   config_print_count (out, "max-sessions-per-client",
                       c->max_sessions_per_client, "unlimited");
   config_print_count (out, "workers", c->workers, "auto");
+  fprintf (out, "cpu-affinity %s\n", c->cpu_affinity ? "yes" : "no");
+  if (c->busy_poll_us)
+    fprintf (out, "busy-poll %uus\n", c->busy_poll_us);
+  else
+    fprintf (out, "busy-poll none\n");
   config_print_string (out, "user", c->user);
   config_print_string (out, "pid-file", c->pid_file);
   config_print_string (out, "log", c->log_target);

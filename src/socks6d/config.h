@@ -156,6 +156,8 @@ struct config
   unsigned int udp_rate;                /* datagrams/s each way; 0 = none */
 
   unsigned int workers;         /* event loops; 0 = one per core */
+  bool cpu_affinity;            /* pin worker I to the I-th allowed CPU */
+  unsigned int busy_poll_us;    /* spin before sleeping; 0 = never */
   char *user;                   /* drop privileges to this user, or NULL */
   char *pid_file;               /* or NULL */
   char *log_target;             /* "stderr", "syslog", or a file path */

@@ -40,6 +40,11 @@ extern struct connector *connector_start (struct loop *loop,
                                           unsigned int delay_ms,
                                           connector_fn fn, void *arg);
 
+/* If CONNECTOR's result is already known (on loopback a connect is
+   often over when connect(2) returns), call FN with it now instead of
+   from the loop: the reply then goes out a turn earlier.  FN must not be
+   running already; CONNECTOR is freed later, by the loop.  */
+extern void connector_flush (struct connector *connector);
 /* The address of the attempt started last, for the log of a session
    whose deadline passed while attempts were still in flight.  */
 extern const struct socks6_addr *

@@ -14,6 +14,9 @@
 #include "gateway.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -179,6 +182,7 @@ gateway_worker_new (struct gateway_shared *shared, unsigned int id,
   if (!gw->loop)
     fatal (_("cannot create the event loop"));
   config = gateway_config_current (shared);
+  loop_set_busy_poll (gw->loop, config->busy_poll_us);
   gw->resolver = resolver_new (gw->loop, config->resolve_timeout_ms,
                                &problem);
   gateway_config_unref (shared, config);
@@ -220,14 +224,29 @@ worker_main (void *data)
 }
 
 void
-gateway_worker_start (struct gateway *gw)
+gateway_worker_start (struct gateway *gw, int cpu)
 {
-  int err = pthread_create (&gw->thread, NULL, worker_main, gw);
+  pthread_attr_t attr;
+  char name[16];
+  int err = pthread_attr_init (&attr);
+  if (!err && cpu >= 0)
+    {
+      cpu_set_t set;
+      CPU_ZERO (&set);
+      CPU_SET (cpu, &set);
+      err = pthread_attr_setaffinity_np (&attr, sizeof set, &set);
+    }
+  if (!err)
+    err = pthread_create (&gw->thread, &attr, worker_main, gw);
+  pthread_attr_destroy (&attr);
   if (err)
     {
       errno = err;
       fatal (_("cannot start worker %u"), gw->id);
     }
+  /* For top -H and ps -L; a failure only loses the name.  */
+  snprintf (name, sizeof name, "socks6d/w%u", gw->id);
+  pthread_setname_np (gw->thread, name);
 }
 
 void

@@ -102,9 +102,10 @@ extern void gateway_config_replace (struct gateway_shared *shared,
 extern struct gateway *gateway_worker_new (struct gateway_shared *shared,
                                            unsigned int id,
                                            unsigned int n_workers);
-/* Run worker GW in a new thread; it posts to SHARED->done_fd when it has
-   stopped and freed what it owned.  */
-extern void gateway_worker_start (struct gateway *gw);
+/* Run worker GW in a new thread, bound to processor CPU unless CPU is
+   negative; it posts to SHARED->done_fd when it has stopped and freed
+   what it owned.  */
+extern void gateway_worker_start (struct gateway *gw, int cpu);
 /* Post REQUEST (GATEWAY_REQ_*) to GW.  Any thread.  */
 extern void gateway_worker_post (struct gateway *gw, unsigned int request);
 /* Wait for GW's thread and free GW.  */

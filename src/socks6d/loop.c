@@ -32,14 +32,21 @@ struct loop
   size_t heap_size;
   loop_prepare_fn prepare;
   void *prepare_data;
+  unsigned int busy_poll_us;    /* polled before sleeping; 0 = none */
 };
+
+static uint64_t
+monotonic_us (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
 
 static uint64_t
 monotonic_ms (void)
 {
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
+  return monotonic_us () / 1000;
 }
 
 struct loop *
@@ -280,6 +287,46 @@ wait_timeout (struct loop *loop)
   return timeout;
 }
 
+void
+loop_set_busy_poll (struct loop *loop, unsigned int us)
+{
+  loop->busy_poll_us = us;
+}
+
+/* epoll_wait for at most TIMEOUT ms (-1: no limit), but first poll
+   without sleeping for up to the loop's busy-poll time.  A sleeping
+   thread is woken by an interrupt to its CPU, which in a virtual machine
+   costs tens of microseconds of latency, paid by every event; a thread
+   still polling is not asleep and sees the event at once.  */
+static int
+wait_events (struct loop *loop, struct epoll_event *events, int timeout)
+{
+  uint64_t start, spin, spent;
+  int n;
+
+  if (loop->busy_poll_us == 0 || timeout == 0)
+    return epoll_wait (loop->epfd, events, LOOP_MAX_EVENTS, timeout);
+  spin = loop->busy_poll_us;
+  if (timeout > 0 && (uint64_t) timeout * 1000 < spin)
+    spin = (uint64_t) timeout * 1000;
+  start = monotonic_us ();
+  do
+    {
+      n = epoll_wait (loop->epfd, events, LOOP_MAX_EVENTS, 0);
+      if (n != 0)
+        return n;
+      spent = monotonic_us () - start;
+    }
+  while (spent < spin);
+  if (timeout > 0)
+    {
+      timeout -= (int) (spent / 1000);
+      if (timeout <= 0)
+        return 0;
+    }
+  return epoll_wait (loop->epfd, events, LOOP_MAX_EVENTS, timeout);
+}
+
 int
 loop_run (struct loop *loop)
 {
@@ -288,7 +335,7 @@ loop_run (struct loop *loop)
   while (!loop->stopping)
     {
       int timeout = wait_timeout (loop);
-      int n = epoll_wait (loop->epfd, events, LOOP_MAX_EVENTS, timeout);
+      int n = wait_events (loop, events, timeout);
       if (n < 0 && errno != EINTR)
         return -1;
       loop_update_time (loop);

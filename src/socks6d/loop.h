@@ -49,6 +49,9 @@ extern void loop_free (struct loop *loop);
 extern uint64_t loop_now (const struct loop *loop);
 /* Refresh the cached time (after a long piece of work).  */
 extern void loop_update_time (struct loop *loop);
+/* Before sleeping, poll for events for up to US microseconds (0, the
+   default: sleep at once).  */
+extern void loop_set_busy_poll (struct loop *loop, unsigned int us);
 
 /* Watch WATCH->fd for EVENTS (epoll flags; add EPOLLET for edge
    triggered).  Return 0, or -1 with errno set.  */

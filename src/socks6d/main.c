@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,8 +319,11 @@ reload (struct control *ctl)
   old = gateway_config_current (ctl->shared);
   if (!same_listeners (old, config))
     log_warnx (_("reload: listening addresses change only on restart"));
-  if (old->workers != config->workers)
-    log_warnx (_("reload: the number of workers changes only on restart"));
+  if (old->workers != config->workers
+      || old->cpu_affinity != config->cpu_affinity
+      || old->busy_poll_us != config->busy_poll_us)
+    log_warnx (_("reload: workers, cpu-affinity and busy-poll change only "
+                 "on restart"));
   gateway_config_unref (ctl->shared, old);
   if (config->log_target)
     apply_log_target (config->log_target);
@@ -424,12 +428,41 @@ control_setup (struct control *ctl)
   ctl->shared->done_fd = fd;
 }
 
+/* The processors this process may run on, in *SET; false when unknown.  */
+static bool
+allowed_cpus (cpu_set_t *set)
+{
+  CPU_ZERO (set);
+  return sched_getaffinity (0, sizeof *set, set) == 0 && CPU_COUNT (set) > 0;
+}
+
+/* "workers auto": one per processor the process may run on (taskset,
+   systemd's CPUAffinity=), not per processor of the machine.  */
 static unsigned int
-worker_count (const struct config *config)
+worker_count (const struct config *config, const cpu_set_t *set,
+              bool known)
 {
   long n = config->workers ? (long) config->workers
-    : sysconf (_SC_NPROCESSORS_ONLN);
+    : known ? CPU_COUNT (set) : sysconf (_SC_NPROCESSORS_ONLN);
   return n < 1 ? 1 : n > 256 ? 256 : (unsigned int) n;
+}
+
+/* The processor worker I (from 0) is bound to, or -1.  With
+   cpu-affinity, N workers on at least N allowed processors take one
+   each: a session's packets are then handled on one processor, not
+   moved between them (which reorders loopback segments and costs an
+   interrupt per wake-up).  More workers than processors float.  */
+static int
+worker_cpu (const struct config *config, const cpu_set_t *set, bool known,
+            unsigned int n_workers, unsigned int i)
+{
+  if (!config->cpu_affinity || !known || CPU_COUNT (set) < 2
+      || n_workers > (unsigned int) CPU_COUNT (set))
+    return -1;
+  for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+    if (CPU_ISSET (cpu, set) && i-- == 0)
+      return cpu;
+  return -1;
 }
 
 /* Start the workers and serve until they have all stopped.  */
@@ -438,6 +471,8 @@ serve (struct control *ctl)
 {
   const char *problem;
   struct config *config = ctl->shared->config;
+  cpu_set_t cpus;
+  bool known;
 
   if (resolver_library_init (&problem) < 0)
     fatalx (_("cannot start the resolver: %s"), problem);
@@ -446,13 +481,16 @@ serve (struct control *ctl)
     fatalx (_("out of memory"));
   block_signals ();
   control_setup (ctl);
-  ctl->n_workers = worker_count (config);
+  known = allowed_cpus (&cpus);
+  ctl->n_workers = worker_count (config, &cpus, known);
   ctl->workers = xcalloc (ctl->n_workers, sizeof *ctl->workers);
   for (unsigned int i = 0; i < ctl->n_workers; i++)
     ctl->workers[i] = gateway_worker_new (ctl->shared, i + 1,
                                           ctl->n_workers);
   for (unsigned int i = 0; i < ctl->n_workers; i++)
-    gateway_worker_start (ctl->workers[i]);
+    gateway_worker_start (ctl->workers[i],
+                          worker_cpu (config, &cpus, known, ctl->n_workers,
+                                      i));
   log_info (_("socks6d %s started, %zu listening addresses, %u workers"),
             VERSION, config->n_listen, ctl->n_workers);
   if (loop_run (ctl->loop) < 0)

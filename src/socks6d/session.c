@@ -1094,22 +1094,29 @@ connected (void *arg, int fd, int err, const struct socks6_addr *peer)
      client of one family reaching a destination of the other, it shows
      the family crossing.  */
   if (getsockname (fd, &local.sa, &len) < 0
-      || socks6_addr_from_sockaddr (&bound, &local.sa, len) != SOCKS6_OK
-      || loop_watch_add (gw->loop, &s->se_remote.sp_watch, fd,
-                         RELAY_EPOLL_EVENTS,
-                         remote_event, s) < 0)
+      || socks6_addr_from_sockaddr (&bound, &local.sa, len) != SOCKS6_OK)
     {
       /* session_close closes FD through the remote peer.  */
       s->se_errno = errno;
       session_fail (s, SOCKS5_REP_GENERAL_FAILURE, NULL);
       return;
     }
-  if (send_reply (s, SOCKS5_REP_SUCCEEDED, &bound) < 0)
+  /* The reply goes out first, even from within the handshake's read
+     (where replies wait to be sent together): this is the last one, and
+     the client's wait for it is the handshake's latency.  */
+  if (send_reply (s, SOCKS5_REP_SUCCEEDED, &bound) < 0 || hs_flush (s) < 0)
     {
       session_close (s, "write-error", true);
       return;
     }
   s->se_ok = true;
+  if (loop_watch_add (gw->loop, &s->se_remote.sp_watch, fd,
+                      RELAY_EPOLL_EVENTS, remote_event, s) < 0)
+    {
+      s->se_errno = errno;
+      session_close (s, "internal-error", true);
+      return;
+    }
   /* After the reply, which waits for nothing else; before the first
      byte to the destination.  */
   set_nodelay (fd);
@@ -1134,7 +1141,11 @@ start_connect (struct session *s, const struct socks6_addr *addrs, size_t n)
       s->se_errno = errno;
       session_fail (s, errno == EAFNOSUPPORT ? SOCKS5_REP_HOST_UNREACHABLE
                     : SOCKS5_REP_GENERAL_FAILURE, NULL);
+      return;
     }
+  /* Connected already: reply now.  S may be closed after this (it is
+     freed only by the loop).  */
+  connector_flush (s->se_connector);
 }
 
 /* BIND's second reply: the peer came, so relay as for CONNECT; or the

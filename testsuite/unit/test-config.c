@@ -112,6 +112,8 @@ test_defaults (void)
   UNIT_CHECK (c->n_rules == 0 && c->max_sessions == 0 && c->workers == 0
               && !c->user && !c->pid_file && !c->log_target,
               "defaults: no rules, no limits, no user, pid file or log");
+  UNIT_CHECK (c->cpu_affinity && c->busy_poll_us == 0,
+              "defaults: workers bound to processors, no busy polling");
   struct config *ref = config_ref (c);
   UNIT_CHECK (ref == c && c->refcount == 2, "config_ref counts references");
   config_unref (c);
@@ -204,6 +206,46 @@ test_every_keyword (void)
               && c->rules[1].clients[0].family == AF_UNSPEC,
               "rule: deny from any");
   config_unref (c);
+}
+
+/* cpu-affinity and busy-poll, which the full file leaves at their
+   defaults.  */
+static void
+test_worker_keywords (void)
+{
+  struct config *c = load ("cpu-affinity no\nbusy-poll 50us\n");
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out;
+
+  UNIT_CHECK (c && !c->cpu_affinity && c->busy_poll_us == 50,
+              "cpu-affinity no, busy-poll 50us");
+  if (c)
+    {
+      out = open_memstream (&text, &len);
+      config_print (c, out);
+      fclose (out);
+      UNIT_CHECK (strstr (text, "cpu-affinity no\n")
+                  && strstr (text, "busy-poll 50us\n"),
+                  "config_print writes cpu-affinity and busy-poll");
+      free (text);
+    }
+  config_unref (c);
+  c = load ("busy-poll 2ms\n");
+  UNIT_CHECK (c && c->busy_poll_us == 2000, "busy-poll 2ms is 2000 us");
+  config_unref (c);
+  c = load ("busy-poll none\ncpu-affinity yes\n");
+  UNIT_CHECK (c && c->busy_poll_us == 0 && c->cpu_affinity,
+              "busy-poll none, cpu-affinity yes");
+  config_unref (c);
+  check_error ("busy-poll: no unit", "busy-poll 50\n", 1, "bad duration");
+  check_error ("busy-poll: over 10 ms", "busy-poll 11ms\n", 1,
+               "up to 10000 us");
+  check_error ("busy-poll: seconds", "busy-poll 1s\n", 1, "bad duration");
+  check_error ("cpu-affinity: not yes or no", "cpu-affinity auto\n", 1,
+               "expected yes or no, not 'auto'");
+  check_error ("busy-poll given twice", "busy-poll 1ms\nbusy-poll 2ms\n", 2,
+               "already given at line 1");
 }
 
 /* config_print output reads back to the same configuration.  */
@@ -945,6 +987,7 @@ main (void)
   test_defaults ();
   test_every_keyword ();
   test_print_round_trip ();
+  test_worker_keywords ();
   test_errors ();
   test_all_errors_reported ();
   test_open_relay ();
