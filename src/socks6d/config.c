@@ -314,21 +314,49 @@ config_parse_number (const char *text, unsigned long max,
   return true;
 }
 
+/* A unit of a quantity: its name and how many of the smallest unit it
+   is worth.  */
+struct config_unit
+{
+  const char *name;
+  unsigned long factor;
+};
+
+/* Parse TEXT as a number followed by one of the N UNITS, into *VALUE
+   counted in the smallest unit, at most MAX.  */
+static bool
+config_parse_quantity (const char *text, const struct config_unit *units,
+                       size_t n_units, unsigned long max,
+                       unsigned long *value)
+{
+  char digits[21];
+  size_t n = strspn (text, "0123456789");
+  unsigned long number;
+
+  if (n == 0 || n >= sizeof digits)
+    return false;
+  memcpy (digits, text, n);
+  digits[n] = '\0';
+  for (size_t i = 0; i < n_units; i++)
+    if (strcmp (text + n, units[i].name) == 0)
+      {
+        if (!config_parse_number (digits, max / units[i].factor, &number))
+          return false;
+        *value = number * units[i].factor;
+        return true;
+      }
+  return false;
+}
+
 /* Parse a duration: a number with a unit (ms, s, m, h, d), seconds when
    the unit is omitted.  "none" is 0 when ALLOW_NONE.  */
 static bool
 config_parse_duration (const char *text, bool allow_none, unsigned int *ms)
 {
-  static const struct
-  {
-    const char *unit;
-    unsigned long factor;
-  } units[] = {
+  static const struct config_unit units[] = {
     { "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
     { "min", 60000 }, { "h", 3600000 }, { "d", 86400000 }
   };
-  char digits[21];
-  size_t n = strspn (text, "0123456789");
   unsigned long value;
 
   if (allow_none && strcmp (text, "none") == 0)
@@ -336,20 +364,11 @@ config_parse_duration (const char *text, bool allow_none, unsigned int *ms)
       *ms = 0;
       return true;
     }
-  if (n == 0 || n >= sizeof digits)
+  if (!config_parse_quantity (text, units, sizeof units / sizeof units[0],
+                              CONFIG_DURATION_MAX, &value))
     return false;
-  memcpy (digits, text, n);
-  digits[n] = '\0';
-  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-    if (strcmp (text + n, units[i].unit) == 0)
-      {
-        unsigned long max = CONFIG_DURATION_MAX / units[i].factor;
-        if (!config_parse_number (digits, max, &value))
-          return false;
-        *ms = value * units[i].factor;
-        return *ms > 0 || allow_none;
-      }
-  return false;
+  *ms = (unsigned int) value;
+  return *ms > 0 || allow_none;
 }
 
 /* Addresses.  */
@@ -864,46 +883,33 @@ config_kw_cpu_affinity (struct config_parser *p, struct config_token *args,
                        &p->config->cpu_affinity);
 }
 
+/* The units of busy-poll, in microseconds, the largest first.  */
+static const struct config_unit busy_poll_units[] = {
+  { "ms", 1000 }, { "us", 1 }
+};
+
 /* busy-poll none | N us | N ms: how long a worker with nothing to do
    keeps polling before it sleeps.  */
 static void
 config_kw_busy_poll (struct config_parser *p, struct config_token *args,
                      size_t n)
 {
-  const char *text;
-  size_t digits;
   unsigned long value = 0;
-  char number[8];
 
   if (!config_nargs (p, "busy-poll", n, 1)
       || !config_no_extra (p, "busy-poll", args, n, 1))
     return;
-  text = args[0].text;
-  digits = strspn (text, "0123456789");
-  if (strcmp (text, "none") != 0)
+  if (strcmp (args[0].text, "none") != 0
+      && !config_parse_quantity (args[0].text, busy_poll_units,
+                                 sizeof busy_poll_units
+                                 / sizeof busy_poll_units[0],
+                                 CONFIG_BUSY_POLL_MAX_US, &value))
     {
-      bool ok = digits > 0 && digits < sizeof number;
-      if (ok)
-        {
-          memcpy (number, text, digits);
-          number[digits] = '\0';
-          ok = config_parse_number (number, CONFIG_BUSY_POLL_MAX_US, &value);
-        }
-      if (ok && strcmp (text + digits, "ms") == 0)
-        {
-          value *= 1000;
-          ok = value <= CONFIG_BUSY_POLL_MAX_US;
-        }
-      else if (ok)
-        ok = strcmp (text + digits, "us") == 0;
-      if (!ok)
-        {
-          config_error (p, _("'%s': bad duration '%s' (expected none, or "
-                             "a number with a unit, us or ms, up to "
-                             "%u us)"), "busy-poll", text,
-                        (unsigned int) CONFIG_BUSY_POLL_MAX_US);
-          return;
-        }
+      config_error (p, _("'%s': bad duration '%s' (expected none, or a "
+                         "number with a unit, us or ms, up to %u us)"),
+                    "busy-poll", args[0].text,
+                    (unsigned int) CONFIG_BUSY_POLL_MAX_US);
+      return;
     }
   if (config_once (p, ONCE_BUSY_POLL, "busy-poll"))
     p->config->busy_poll_us = (unsigned int) value;
@@ -2029,30 +2035,35 @@ config_print_word (FILE *out, const char *word)
   putc ('"', out);
 }
 
+/* Write "KEYWORD VALUE" with the largest of the N UNITS (the largest
+   first) that divides VALUE, or "KEYWORD none" for 0.  */
 static void
-config_print_duration (FILE *out, const char *keyword, unsigned int ms)
+config_print_quantity (FILE *out, const char *keyword, unsigned long value,
+                       const struct config_unit *units, size_t n_units)
 {
-  static const struct
-  {
-    const char *unit;
-    unsigned int factor;
-  } units[] = {
-    { "d", 86400000 }, { "h", 3600000 }, { "m", 60000 }, { "s", 1000 },
-    { "ms", 1 }
-  };
-
   fprintf (out, "%s ", keyword);
-  if (ms == 0)
+  if (value == 0)
     {
       fputs ("none\n", out);
       return;
     }
-  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-    if (ms % units[i].factor == 0)
+  for (size_t i = 0; i < n_units; i++)
+    if (value % units[i].factor == 0)
       {
-        fprintf (out, "%u%s\n", ms / units[i].factor, units[i].unit);
+        fprintf (out, "%lu%s\n", value / units[i].factor, units[i].name);
         return;
       }
+}
+
+static void
+config_print_duration (FILE *out, const char *keyword, unsigned int ms)
+{
+  static const struct config_unit units[] = {
+    { "d", 86400000 }, { "h", 3600000 }, { "m", 60000 }, { "s", 1000 },
+    { "ms", 1 }
+  };
+  config_print_quantity (out, keyword, ms, units,
+                         sizeof units / sizeof units[0]);
 }
 
 static void
@@ -2217,10 +2228,8 @@ config_print (const struct config *c, FILE *out)
                       c->max_sessions_per_client, "unlimited");
   config_print_count (out, "workers", c->workers, "auto");
   fprintf (out, "cpu-affinity %s\n", c->cpu_affinity ? "yes" : "no");
-  if (c->busy_poll_us)
-    fprintf (out, "busy-poll %uus\n", c->busy_poll_us);
-  else
-    fprintf (out, "busy-poll none\n");
+  config_print_quantity (out, "busy-poll", c->busy_poll_us, busy_poll_units,
+                         sizeof busy_poll_units / sizeof busy_poll_units[0]);
   config_print_string (out, "user", c->user);
   config_print_string (out, "pid-file", c->pid_file);
   config_print_string (out, "log", c->log_target);

@@ -51,7 +51,7 @@ struct connector
   connector_fn fn;
   void *arg;
   bool finished;                /* result decided, delivery pending */
-  bool delivered;               /* by connector_flush: only free it */
+  bool delivered;               /* the caller has the result */
   bool cancelled;
   int result_fd;
   size_t result_index;
@@ -98,29 +98,37 @@ order_addresses (struct connector *c, const struct socks6_addr *addrs,
     }
 }
 
+/* Hand the decided result to the caller, once.  */
+static void
+report (struct connector *c)
+{
+  c->delivered = true;
+  c->fn (c->arg, c->result_fd, c->err,
+         &c->addrs[c->result_fd >= 0 ? c->result_index : c->err_index]);
+}
+
 static void
 deliver (struct loop_deferred *d)
 {
   struct connector *c = d->data;
   if (c->delivered)
-    ;
-  else if (!c->cancelled)
-    c->fn (c->arg, c->result_fd, c->err,
-           &c->addrs[c->result_fd >= 0 ? c->result_index : c->err_index]);
-  else if (c->result_fd >= 0)
-    close (c->result_fd);
+    ;                           /* by connector_flush: the fd is theirs */
+  else if (c->cancelled)
+    {
+      if (c->result_fd >= 0)
+        close (c->result_fd);
+    }
+  else
+    report (c);
   free (c);
 }
 
 void
 connector_flush (struct connector *c)
 {
-  if (!c->finished || c->cancelled || c->delivered)
-    return;
   /* The deferred delivery stays queued, and then only frees C.  */
-  c->delivered = true;
-  c->fn (c->arg, c->result_fd, c->err,
-         &c->addrs[c->result_fd >= 0 ? c->result_index : c->err_index]);
+  if (c->finished && !c->cancelled && !c->delivered)
+    report (c);
 }
 
 static void

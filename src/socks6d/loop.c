@@ -14,8 +14,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "clock.h"
 
 /* Events handled per epoll_wait; more simply wait for the next turn.  */
 #define LOOP_MAX_EVENTS 256
@@ -35,19 +36,6 @@ struct loop
   unsigned int busy_poll_us;    /* polled before sleeping; 0 = none */
 };
 
-static uint64_t
-monotonic_us (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
-}
-
-static uint64_t
-monotonic_ms (void)
-{
-  return monotonic_us () / 1000;
-}
 
 struct loop *
 loop_new (void)
@@ -63,7 +51,7 @@ loop_new (void)
       errno = saved;
       return NULL;
     }
-  loop->now_ms = monotonic_ms ();
+  loop->now_ms = (uint64_t) socks6_now_ms ();
   return loop;
 }
 
@@ -86,7 +74,7 @@ loop_now (const struct loop *loop)
 void
 loop_update_time (struct loop *loop)
 {
-  loop->now_ms = monotonic_ms ();
+  loop->now_ms = (uint64_t) socks6_now_ms ();
 }
 
 int
@@ -306,21 +294,21 @@ wait_events (struct loop *loop, struct epoll_event *events, int timeout)
 
   if (loop->busy_poll_us == 0 || timeout == 0)
     return epoll_wait (loop->epfd, events, LOOP_MAX_EVENTS, timeout);
-  spin = loop->busy_poll_us;
-  if (timeout > 0 && (uint64_t) timeout * 1000 < spin)
-    spin = (uint64_t) timeout * 1000;
-  start = monotonic_us ();
+  spin = (uint64_t) loop->busy_poll_us * 1000;
+  if (timeout > 0 && (uint64_t) timeout * 1000000 < spin)
+    spin = (uint64_t) timeout * 1000000;
+  start = socks6_now_ns ();
   do
     {
       n = epoll_wait (loop->epfd, events, LOOP_MAX_EVENTS, 0);
       if (n != 0)
         return n;
-      spent = monotonic_us () - start;
+      spent = socks6_now_ns () - start;
     }
   while (spent < spin);
   if (timeout > 0)
     {
-      timeout -= (int) (spent / 1000);
+      timeout -= (int) (spent / 1000000);
       if (timeout <= 0)
         return 0;
     }

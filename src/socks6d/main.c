@@ -428,22 +428,22 @@ control_setup (struct control *ctl)
   ctl->shared->done_fd = fd;
 }
 
-/* The processors this process may run on, in *SET; false when unknown.  */
-static bool
+/* The processors this process may run on, in *SET; none when that
+   cannot be known.  */
+static void
 allowed_cpus (cpu_set_t *set)
 {
-  CPU_ZERO (set);
-  return sched_getaffinity (0, sizeof *set, set) == 0 && CPU_COUNT (set) > 0;
+  if (sched_getaffinity (0, sizeof *set, set) < 0)
+    CPU_ZERO (set);
 }
 
 /* "workers auto": one per processor the process may run on (taskset,
    systemd's CPUAffinity=), not per processor of the machine.  */
 static unsigned int
-worker_count (const struct config *config, const cpu_set_t *set,
-              bool known)
+worker_count (const struct config *config, const cpu_set_t *set)
 {
   long n = config->workers ? (long) config->workers
-    : known ? CPU_COUNT (set) : sysconf (_SC_NPROCESSORS_ONLN);
+    : CPU_COUNT (set) ? CPU_COUNT (set) : sysconf (_SC_NPROCESSORS_ONLN);
   return n < 1 ? 1 : n > 256 ? 256 : (unsigned int) n;
 }
 
@@ -453,10 +453,10 @@ worker_count (const struct config *config, const cpu_set_t *set,
    moved between them (which reorders loopback segments and costs an
    interrupt per wake-up).  More workers than processors float.  */
 static int
-worker_cpu (const struct config *config, const cpu_set_t *set, bool known,
+worker_cpu (const struct config *config, const cpu_set_t *set,
             unsigned int n_workers, unsigned int i)
 {
-  if (!config->cpu_affinity || !known || CPU_COUNT (set) < 2
+  if (!config->cpu_affinity || CPU_COUNT (set) < 2
       || n_workers > (unsigned int) CPU_COUNT (set))
     return -1;
   for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
@@ -472,7 +472,6 @@ serve (struct control *ctl)
   const char *problem;
   struct config *config = ctl->shared->config;
   cpu_set_t cpus;
-  bool known;
 
   if (resolver_library_init (&problem) < 0)
     fatalx (_("cannot start the resolver: %s"), problem);
@@ -481,16 +480,15 @@ serve (struct control *ctl)
     fatalx (_("out of memory"));
   block_signals ();
   control_setup (ctl);
-  known = allowed_cpus (&cpus);
-  ctl->n_workers = worker_count (config, &cpus, known);
+  allowed_cpus (&cpus);
+  ctl->n_workers = worker_count (config, &cpus);
   ctl->workers = xcalloc (ctl->n_workers, sizeof *ctl->workers);
   for (unsigned int i = 0; i < ctl->n_workers; i++)
     ctl->workers[i] = gateway_worker_new (ctl->shared, i + 1,
                                           ctl->n_workers);
   for (unsigned int i = 0; i < ctl->n_workers; i++)
     gateway_worker_start (ctl->workers[i],
-                          worker_cpu (config, &cpus, known, ctl->n_workers,
-                                      i));
+                          worker_cpu (config, &cpus, ctl->n_workers, i));
   log_info (_("socks6d %s started, %zu listening addresses, %u workers"),
             VERSION, config->n_listen, ctl->n_workers);
   if (loop_run (ctl->loop) < 0)

@@ -24,33 +24,7 @@ dir=$1
 spec=$2
 shift 2
 here=$(dirname "$0")
-pids=
-
-stop () {
-  for pid in $pids; do
-    kill "$pid" 2>/dev/null
-  done
-  for pid in $pids; do
-    wait "$pid" 2>/dev/null
-  done
-}
-trap stop EXIT
-
-wait_port () {
-  python3 - "$1" "$2" <<'PY'
-import socket, sys, time
-for _ in range(100):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        s.connect((sys.argv[1], int(sys.argv[2])))
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.1)
-    finally:
-        s.close()
-sys.exit(1)
-PY
-}
+. "$here/world.sh"
 
 ip addr add 192.0.2.1/32 dev lo || exit 77
 

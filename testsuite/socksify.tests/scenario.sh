@@ -23,35 +23,7 @@ dir=$1
 gateway=$2
 shift 2
 here=$(dirname "$0")
-pids=
-
-stop () {
-  for pid in $pids; do
-    kill "$pid" 2>/dev/null
-  done
-  for pid in $pids; do
-    wait "$pid" 2>/dev/null
-  done
-}
-trap stop EXIT
-
-# Wait until something listens on HOST PORT (up to 10 s).
-wait_port () {
-  python3 - "$1" "$2" <<'PY'
-import socket, sys, time
-family = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
-for _ in range(100):
-    s = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        s.connect((sys.argv[1], int(sys.argv[2])))
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.1)
-    finally:
-        s.close()
-sys.exit(1)
-PY
-}
+. "$here/world.sh"
 
 python3 "$here/dns-counter.py" "$dir/dns-count" 2>"$dir/dns.log" &
 pids="$pids $!"
